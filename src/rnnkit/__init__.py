@@ -1,0 +1,39 @@
+"""rnnkit: recurrent neural networks as the literature describes them, verified and fast.
+
+The public API. ``rnnkit.RNN``, ``rnnkit.LSTM`` and ``rnnkit.GRU`` are torch.nn-compatible layers
+(batch-first by default) with ``lengths``, ``step`` for streaming, and a fused fast path;
+``rnnkit.cells`` holds the single-step cells written from the equations; ``rnnkit.reference`` is the
+NumPy implementation with hand-written backpropagation through time.
+"""
+
+from .cells import ElmanCell, GRUCell, LayerNormGRUCell, LayerNormLSTMCell, LSTMCell, RecurrentCell
+from .layers import (
+    GRU,
+    LSTM,
+    RNN,
+    LayerNormGRU,
+    LayerNormLSTM,
+    Recurrent,
+    lengths_to_mask,
+    reverse_padded,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "GRU",
+    "LSTM",
+    "RNN",
+    "ElmanCell",
+    "GRUCell",
+    "LSTMCell",
+    "LayerNormGRU",
+    "LayerNormGRUCell",
+    "LayerNormLSTM",
+    "LayerNormLSTMCell",
+    "Recurrent",
+    "RecurrentCell",
+    "__version__",
+    "lengths_to_mask",
+    "reverse_padded",
+]

@@ -1,0 +1,19 @@
+"""Recurrent cells: one time step each, written from the equations."""
+
+from .base import RecurrentCell, State, xavier_uniform_
+from .elman import ElmanCell
+from .gru import GRUCell
+from .layernorm_gru import LayerNormGRUCell
+from .layernorm_lstm import LayerNormLSTMCell
+from .lstm import LSTMCell
+
+__all__ = [
+    "ElmanCell",
+    "GRUCell",
+    "LSTMCell",
+    "LayerNormGRUCell",
+    "LayerNormLSTMCell",
+    "RecurrentCell",
+    "State",
+    "xavier_uniform_",
+]

@@ -1,0 +1,170 @@
+"""The cell contract: what one time step of a recurrent network must provide.
+
+A cell computes one step, ``state_t = f(x_t, state_{t-1})``, and nothing else: running it over time,
+masking padded steps, stacking layers and reversing directions belong to ``rnnkit.layers``.
+
+The step is split in two because the input half does not depend on time order:
+
+1. ``project_input(x, params)``: the input-to-hidden products ``W_x* x + b`` for *every* step at once,
+   one large matrix multiply over ``(batch, time, features)`` instead of ``time`` small ones;
+2. ``recur(x_proj_t, state, params)``: the part that must wait for ``state_{t-1}``.
+
+Parameters are passed in explicitly (a ``dict`` of tensors) so that a layer can own them under
+torch.nn's names (``weight_ih_l0``, ``weight_hh_l1_reverse``, ...) while the cell supplies the maths.
+A standalone cell owns its own parameters, named like torch.nn.LSTMCell's (``weight_ih``, ...), and
+``forward(x_t, state)`` runs one step with them.
+
+Adding a cell is one new file: subclass :class:`RecurrentCell`, set ``num_gates`` and
+``state_names``, and write ``recur`` (and ``parameter_shapes``/``project_input`` if the cell has more
+than the four standard tensors).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import ClassVar
+
+import torch
+from torch import Tensor, nn
+
+State = tuple[Tensor, ...]
+"""A cell state: ``(h,)`` for Elman and GRU cells, ``(h, c)`` for LSTM cells; each ``(batch, hidden)``."""
+
+
+def xavier_uniform_(weight: Tensor, gain: float = 1.0) -> Tensor:
+    """Xavier/Glorot uniform init, in place: ``U(-a, a)``, ``a = gain sqrt(6 / (fan_in + fan_out))``.
+
+    The variance of the result is ``2 / (fan_in + fan_out)`` (times ``gain**2``), which keeps the
+    scale of activations and of gradients roughly constant through the layer.
+    """
+    fan_out, fan_in = weight.shape
+    bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
+    with torch.no_grad():
+        return weight.uniform_(-bound, bound)
+
+
+class RecurrentCell(nn.Module):
+    """Base class of every cell: one time step of a recurrent network.
+
+    Subclasses set ``num_gates`` (1 Elman, 4 LSTM, 3 GRU) and ``state_names`` (``("h",)`` or
+    ``("h", "c")``) and implement :meth:`recur`.
+
+    Args:
+        input_size: D, features of ``x_t``.
+        hidden_size: H, features of ``h_t``.
+        bias: whether the cell has ``bias_ih`` and ``bias_hh``.
+        own_parameters: create and register this cell's parameters. Layers build their cells with
+            ``own_parameters=False`` and pass their own tensors to :meth:`project_input`/:meth:`recur`.
+
+    Default initialisation (see :meth:`init_parameters`): Xavier-uniform for every input weight
+    block, orthogonal for every recurrent weight block (each gate's (H, H) block on its own), zero
+    biases.
+    """
+
+    num_gates: ClassVar[int] = 1
+    state_names: ClassVar[tuple[str, ...]] = ("h",)
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        bias: bool = True,
+        *,
+        own_parameters: bool = True,
+    ) -> None:
+        super().__init__()
+        for name, value in (("input_size", input_size), ("hidden_size", hidden_size)):
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise ValueError(
+                    f"{type(self).__name__}: {name} must be a positive int, got {value!r}. "
+                    f"Pass the number of features, e.g. {name}=32."
+                )
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.bias = bias
+        if own_parameters:
+            for name, shape in self.parameter_shapes().items():
+                self.register_parameter(name, nn.Parameter(torch.empty(shape)))
+            self.reset_parameters()
+
+    # -- parameters ------------------------------------------------------------------------------
+
+    def parameter_shapes(self) -> dict[str, tuple[int, ...]]:
+        """Names and shapes of this cell's parameters, in torch.nn's order and layout."""
+        G, H, D = self.num_gates, self.hidden_size, self.input_size
+        shapes: dict[str, tuple[int, ...]] = {"weight_ih": (G * H, D), "weight_hh": (G * H, H)}
+        if self.bias:
+            shapes.update(bias_ih=(G * H,), bias_hh=(G * H,))
+        return shapes
+
+    def init_parameters(self, params: dict[str, Tensor]) -> None:
+        """Initialise ``params`` in place: Xavier-uniform input weights, orthogonal recurrent
+        weights (per gate block), zero biases. Cells with extra parameters extend this."""
+        H = self.hidden_size
+        with torch.no_grad():
+            for gate in range(self.num_gates):
+                xavier_uniform_(params["weight_ih"][gate * H : (gate + 1) * H])
+                nn.init.orthogonal_(params["weight_hh"][gate * H : (gate + 1) * H])
+            for name in ("bias_ih", "bias_hh"):
+                if name in params:
+                    params[name].zero_()
+
+    def reset_parameters(self) -> None:
+        """Re-initialise this cell's own parameters (see :meth:`init_parameters`)."""
+        self.init_parameters(dict(self.named_parameters(recurse=False)))
+
+    # -- the step ----------------------------------------------------------------------------------
+
+    def project_input(self, x: Tensor, params: dict[str, Tensor]) -> Tensor:
+        """``W_ih x + b_ih`` for any leading shape: ``(..., D) -> (..., G*H)``."""
+        return nn.functional.linear(x, params["weight_ih"], params.get("bias_ih"))
+
+    def recur(self, x_proj_t: Tensor, state: State, params: dict[str, Tensor]) -> State:
+        """One step given the projected input ``(B, G*H)`` and ``state_{t-1}``; returns ``state_t``."""
+        raise NotImplementedError
+
+    def initial_state(
+        self, batch_size: int, *, dtype: torch.dtype | None = None, device: torch.device | None = None
+    ) -> State:
+        """Zeros, one ``(batch, hidden)`` tensor per entry of ``state_names``."""
+        return tuple(
+            torch.zeros(batch_size, self.hidden_size, dtype=dtype, device=device) for _ in self.state_names
+        )
+
+    @property
+    def state_size(self) -> tuple[int, ...]:
+        """The feature size of each state tensor, e.g. ``(H, H)`` for an LSTM's ``(h, c)``."""
+        return tuple(self.hidden_size for _ in self.state_names)
+
+    def forward(self, x_t: Tensor, state: State | Tensor | None = None) -> tuple[Tensor, State]:
+        """Run one step with this cell's own parameters.
+
+        Args:
+            x_t: ``(batch, input_size)`` input at step t.
+            state: ``state_{t-1}``; a tensor is accepted for single-tensor states; None means zeros.
+
+        Returns:
+            ``(h_t, state_t)``: the output ``(batch, hidden)`` and the full new state.
+        """
+        if x_t.dim() != 2 or x_t.shape[-1] != self.input_size:
+            raise ValueError(
+                f"{type(self).__name__}: x_t must be (batch, {self.input_size}), got shape "
+                f"{tuple(x_t.shape)}. Pass one time step of a batch; for sequences use the layers."
+            )
+        if state is None:
+            state = self.initial_state(x_t.shape[0], dtype=x_t.dtype, device=x_t.device)
+        elif isinstance(state, Tensor):
+            state = (state,)
+        expected = (x_t.shape[0], self.hidden_size)
+        if len(state) != len(self.state_names) or any(tuple(s.shape) != expected for s in state):
+            got = [tuple(s.shape) for s in state]
+            raise ValueError(
+                f"{type(self).__name__}: state must be {len(self.state_names)} tensor(s) "
+                f"{self.state_names} each of shape {expected}, got {got}."
+            )
+        params = dict(self.named_parameters(recurse=False))
+        new_state = self.recur(self.project_input(x_t, params), state, params)
+        return new_state[0], new_state
+
+    def extra_repr(self) -> str:
+        return f"{self.input_size}, {self.hidden_size}, bias={self.bias}"

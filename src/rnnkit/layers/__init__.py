@@ -1,0 +1,22 @@
+"""Recurrent layers: cells run over time, stacked and bidirectional, with a fused fast path."""
+
+from .fused import why_not
+from .masking import lengths_to_mask, reverse_padded
+from .recurrent import Recurrent, run_over_time
+from .rnn import GRU, LSTM, RNN, LayerNormGRU, LayerNormLSTM
+from .stacked import BACKENDS, RecurrentStack
+
+__all__ = [
+    "BACKENDS",
+    "GRU",
+    "LSTM",
+    "RNN",
+    "LayerNormGRU",
+    "LayerNormLSTM",
+    "Recurrent",
+    "RecurrentStack",
+    "lengths_to_mask",
+    "reverse_padded",
+    "run_over_time",
+    "why_not",
+]

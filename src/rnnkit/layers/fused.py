@@ -1,0 +1,157 @@
+"""The fast path: PyTorch's own fused recurrent kernels (cuDNN on GPU, native/oneDNN on CPU).
+
+``why_not(...)`` says, in words, why a configuration cannot use them (or None when it can); the
+layers use it for ``backend="auto"`` and to explain a refused ``backend="fused"``. The kernels read
+parameters in torch.nn's layout, which is rnnkit's layout, so nothing is copied or permuted.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_sequence
+
+from ..cells.base import RecurrentCell
+from ..cells.elman import ElmanCell
+from ..cells.gru import GRUCell
+from ..cells.lstm import LSTMCell
+
+_CPU_DTYPES = (torch.float32, torch.float64)
+_CUDA_DTYPES = (torch.float16, torch.bfloat16, torch.float32, torch.float64)
+
+
+def kernel_mode(cell: RecurrentCell) -> str | None:
+    """The fused kernel that computes exactly this cell's equations, or None.
+
+    Exact types only: a subclass (say a layer-normalised LSTM) changes the maths.
+    """
+    if type(cell) is LSTMCell:
+        return "LSTM"
+    if type(cell) is GRUCell:
+        return "GRU"
+    if type(cell) is ElmanCell:
+        return "RNN_TANH" if cell.nonlinearity == "tanh" else "RNN_RELU"
+    return None
+
+
+def why_not(
+    cell: RecurrentCell,
+    *,
+    recurrent_dropout: float = 0.0,
+    training: bool = False,
+    dtype: torch.dtype | None = None,
+    device: torch.device | None = None,
+) -> str | None:
+    """Why this configuration cannot run on the fused kernels; None when it can.
+
+    Example:
+        >>> from rnnkit.cells import LayerNormLSTMCell, LSTMCell
+        >>> why_not(LSTMCell(2, 3)) is None
+        True
+        >>> why_not(LayerNormLSTMCell(2, 3))
+        'PyTorch has no fused kernel for LayerNormLSTMCell'
+    """
+    if kernel_mode(cell) is None:
+        return f"PyTorch has no fused kernel for {type(cell).__name__}"
+    if recurrent_dropout > 0 and training:
+        return (
+            f"recurrent_dropout={recurrent_dropout} masks h_(t-1) inside the step, which the fused "
+            "kernels cannot do (it is inactive in eval mode, where fused runs)"
+        )
+    if dtype is not None and device is not None:
+        allowed = _CUDA_DTYPES if device.type == "cuda" else _CPU_DTYPES
+        if dtype not in allowed:
+            return f"the fused kernels on {device.type} do not take {dtype}"
+    return None
+
+
+_KERNELS = {
+    "LSTM": torch.lstm,
+    "GRU": torch.gru,
+    "RNN_TANH": torch.rnn_tanh,
+    "RNN_RELU": torch.rnn_relu,
+}
+
+
+def run_fused(
+    mode: str,
+    x: Tensor,
+    state: tuple[Tensor, ...],
+    flat_weights: list[Tensor],
+    *,
+    bias: bool,
+    num_layers: int,
+    dropout: float,
+    training: bool,
+    bidirectional: bool,
+    lengths: Tensor | None = None,
+) -> tuple[Tensor, tuple[Tensor, ...]]:
+    """Run the whole stack in one fused call.
+
+    Ragged batches are packed (``pack_padded_sequence``) so each sequence stops at its own length;
+    the output is padded back with zeros and the final state put back in batch order.
+
+    Shapes:
+        x ``(B, T, D)`` batch first; state: tuple of ``(L*K, B, H)``; lengths ``(B,)`` on the CPU.
+        Returns output ``(B, T, K*H)`` and the final state, tuple of ``(L*K, B, H)``.
+    """
+    kernel = _KERNELS[mode]
+    hx: Tensor | tuple[Tensor, ...] = state if mode == "LSTM" else state[0]
+    if lengths is None:
+        result = kernel(x, hx, flat_weights, bias, num_layers, dropout, training, bidirectional, True)
+        return result[0], tuple(result[1:])
+    T = x.shape[1]
+    packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+    order, restore = packed.sorted_indices, packed.unsorted_indices
+    hx = tuple(s.index_select(1, order) for s in hx) if mode == "LSTM" else hx.index_select(1, order)
+    result = kernel(
+        packed.data, packed.batch_sizes, hx, flat_weights, bias, num_layers, dropout, training,
+        bidirectional,
+    )  # fmt: skip
+    packed_out = PackedSequence(result[0], packed.batch_sizes, order, restore)
+    output, _ = pad_packed_sequence(packed_out, batch_first=True, total_length=T)  # (B, T, K*H)
+    return output, tuple(s.index_select(1, restore) for s in result[1:])
+
+
+def flatten_weights_for_cudnn(
+    flat_weights: list[Tensor],
+    mode: str,
+    *,
+    input_size: int,
+    hidden_size: int,
+    num_layers: int,
+    bidirectional: bool,
+    bias: bool,
+) -> None:
+    """Make the weights views into one contiguous cuDNN buffer, in place (GPU only; else a no-op).
+
+    cuDNN reads all weights from one buffer; without this every call copies them there (and
+    PyTorch warns). Skipped when the weights are not all on a cuDNN-capable GPU in one dtype, or
+    when two of them share storage.
+    """
+    if not flat_weights or not torch.backends.cudnn.is_available():
+        return
+    first = flat_weights[0]
+    if any(
+        not w.is_cuda or w.dtype != first.dtype or not torch.backends.cudnn.is_acceptable(w)
+        for w in flat_weights
+    ):
+        return
+    if len({w.data_ptr() for w in flat_weights}) != len(flat_weights):
+        return
+    if not torch._use_cudnn_rnn_flatten_weight():
+        return
+    from torch.backends.cudnn import rnn as cudnn_rnn
+
+    with torch.cuda.device_of(first), torch.no_grad():
+        torch._cudnn_rnn_flatten_weight(
+            flat_weights,
+            4 if bias else 2,
+            input_size,
+            cudnn_rnn.get_cudnn_mode(mode),
+            hidden_size,
+            0,  # proj_size
+            num_layers,
+            True,  # batch_first
+            bidirectional,
+        )

@@ -1,0 +1,137 @@
+"""The torch.nn-compatible layers: ``RNN``, ``LSTM``, ``GRU`` and their layer-normalised variants.
+
+Each is a :class:`~rnnkit.layers.stacked.RecurrentStack` of one cell type; the cell's docstring holds
+the equations and the mapping from textbook symbols to parameter names.
+
+Shapes (B batch, T time, D input_size, H hidden_size, L num_layers, K 2 if bidirectional else 1):
+    x ``(B, T, D)`` (``(T, B, D)`` with ``batch_first=False``); lengths ``(B,)``;
+    state ``(L*K, B, H)``; output ``(B, T, K*H)``.
+
+Unlike torch.nn, ``batch_first`` defaults to True (rnnkit is batch-first at every public boundary);
+pass ``batch_first=False`` to drop a layer in where a torch.nn layer was.
+"""
+
+from __future__ import annotations
+
+from ..cells.elman import ElmanCell
+from ..cells.gru import GRUCell
+from ..cells.layernorm_gru import LayerNormGRUCell
+from ..cells.layernorm_lstm import LayerNormLSTMCell
+from ..cells.lstm import LSTMCell
+from .stacked import RecurrentStack
+
+
+class RNN(RecurrentStack):
+    """Elman RNN layers: ``h_t = tanh(W_xh x_t + W_hh h_{t-1} + b_h)`` per layer and direction.
+
+    ``weight_ih_l{k}`` is U (W_xh), ``weight_hh_l{k}`` is W (W_hh), b_h = bias_ih + bias_hh; the
+    output head V (W_hy) belongs to the model. See :class:`~rnnkit.cells.ElmanCell`.
+
+    Shapes:
+        x ``(B, T, D)``; lengths ``(B,)``; h_0 and h_n ``(L*K, B, H)``; output ``(B, T, K*H)``.
+        ``batch_first`` defaults to True, unlike torch.nn.
+
+    Example:
+        >>> import torch
+        >>> rnn = RNN(4, 8, num_layers=2, nonlinearity="relu")
+        >>> out, h_n = rnn(torch.randn(3, 5, 4))
+        >>> tuple(out.shape), tuple(h_n.shape)
+        ((3, 5, 8), (2, 3, 8))
+    """
+
+    cell_class = ElmanCell
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        nonlinearity: str = "tanh",
+        bias: bool = True,
+        batch_first: bool = True,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        **kwargs: object,
+    ) -> None:
+        self.nonlinearity = nonlinearity
+        super().__init__(
+            input_size,
+            hidden_size,
+            num_layers,
+            bias,
+            batch_first,
+            dropout,
+            bidirectional,
+            nonlinearity=nonlinearity,
+            **kwargs,
+        )
+
+
+class LSTM(RecurrentStack):
+    """LSTM layers: forget, input and output gates and a cell state C_t (see :class:`~rnnkit.cells.LSTMCell`).
+
+    The state goes in and comes out as a tuple ``(h, c)``. ``forget_bias=1.0`` initialises b_f to 1.
+
+    Shapes:
+        x ``(B, T, D)``; lengths ``(B,)``; h and c ``(L*K, B, H)``; output ``(B, T, K*H)``.
+        ``batch_first`` defaults to True, unlike torch.nn.
+
+    Example:
+        >>> import torch
+        >>> lstm = LSTM(4, 8, bidirectional=True)
+        >>> out, (h_n, c_n) = lstm(torch.randn(3, 5, 4), lengths=torch.tensor([5, 3, 1]))
+        >>> tuple(out.shape), tuple(c_n.shape)
+        ((3, 5, 16), (2, 3, 8))
+    """
+
+    cell_class = LSTMCell
+
+
+class GRU(RecurrentStack):
+    """GRU layers with update and reset gates (see :class:`~rnnkit.cells.GRUCell`).
+
+    Shapes:
+        x ``(B, T, D)``; lengths ``(B,)``; h_0 and h_n ``(L*K, B, H)``; output ``(B, T, K*H)``.
+        ``batch_first`` defaults to True, unlike torch.nn.
+
+    Example:
+        >>> import torch
+        >>> gru = GRU(4, 8, num_layers=3, dropout=0.1)
+        >>> out, h_n = gru(torch.randn(3, 5, 4))
+        >>> tuple(h_n.shape)
+        (3, 3, 8)
+    """
+
+    cell_class = GRUCell
+
+
+class LayerNormLSTM(RecurrentStack):
+    """Layer-normalised LSTM layers, loop backend (see :class:`~rnnkit.cells.LayerNormLSTMCell`).
+
+    Shapes:
+        as :class:`LSTM`.
+
+    Example:
+        >>> import torch
+        >>> out, (h_n, c_n) = LayerNormLSTM(4, 8)(torch.randn(3, 5, 4))
+        >>> tuple(out.shape)
+        (3, 5, 8)
+    """
+
+    cell_class = LayerNormLSTMCell
+
+
+class LayerNormGRU(RecurrentStack):
+    """Layer-normalised GRU layers, loop backend (see :class:`~rnnkit.cells.LayerNormGRUCell`).
+
+    Shapes:
+        as :class:`GRU`.
+
+    Example:
+        >>> import torch
+        >>> out, h_n = LayerNormGRU(4, 8, recurrent_dropout=0.25)(torch.randn(3, 5, 4))
+        >>> tuple(h_n.shape)
+        (1, 3, 8)
+    """
+
+    cell_class = LayerNormGRUCell

@@ -1,0 +1,331 @@
+"""Cells stacked in layers and directions: the machinery behind ``rnnkit.RNN``, ``LSTM`` and ``GRU``."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import torch
+from torch import Tensor, nn
+from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_sequence
+
+from ..cells.base import RecurrentCell
+from . import fused
+from .masking import lengths_to_mask
+from .recurrent import run_over_time
+from .validation import check_lengths, check_sequence, check_state
+
+BACKENDS = ("auto", "fused", "loop")
+StateArg = Tensor | tuple[Tensor, ...]
+
+
+class RecurrentStack(nn.Module):
+    """``num_layers`` layers of a cell, each one or two directions, with torch.nn's interface.
+
+    Subclasses set ``cell_class``. Parameters are registered under torch.nn's names
+    (``weight_ih_l{k}``, ``weight_hh_l{k}``, ``bias_ih_l{k}``, ``bias_hh_l{k}``, and
+    ``..._reverse`` for the backward direction; extra cell parameters follow the same pattern, e.g.
+    ``ln_ih_weight_l0``), so ``load_state_dict`` works both ways with torch.nn.
+
+    Layer k > 0 reads the concatenated outputs of both directions of layer k - 1 (``K*H``
+    features). Dropout with probability ``dropout`` is applied to the outputs of every layer but the
+    last, in training only.
+
+    Backends: ``"fused"`` runs PyTorch's fused kernels; ``"loop"`` steps the cell's equations in
+    Python (readable; the path for cells without a kernel and for recurrent dropout); ``"auto"``
+    takes ``"fused"`` whenever :func:`rnnkit.layers.fused.why_not` allows. All give the same results.
+    """
+
+    cell_class: ClassVar[type[RecurrentCell]]
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        bias: bool = True,
+        batch_first: bool = True,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        *,
+        backend: str = "auto",
+        recurrent_dropout: float = 0.0,
+        device: torch.device | str | None = None,
+        dtype: torch.dtype | None = None,
+        **cell_options: object,
+    ) -> None:
+        super().__init__()
+        name = type(self).__name__
+        if isinstance(num_layers, bool) or not isinstance(num_layers, int) or num_layers < 1:
+            raise ValueError(f"{name}: num_layers must be an int >= 1, got {num_layers!r}.")
+        for arg, p in (("dropout", dropout), ("recurrent_dropout", recurrent_dropout)):
+            if not isinstance(p, (int, float)) or isinstance(p, bool) or not 0.0 <= p < 1.0:
+                raise ValueError(f"{name}: {arg} must be a float in [0, 1), got {p!r}.")
+        if backend not in BACKENDS:
+            raise ValueError(f"{name}: backend must be one of {BACKENDS}, got {backend!r}.")
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.bias = bias
+        self.batch_first = batch_first
+        self.dropout = float(dropout)
+        self.bidirectional = bool(bidirectional)
+        self.recurrent_dropout = float(recurrent_dropout)
+        self.num_directions = 2 if bidirectional else 1
+        # The cells hold the maths, not the parameters (a plain list keeps them out of state_dict).
+        self._cells = [
+            self.cell_class(
+                input_size if k == 0 else hidden_size * self.num_directions,
+                hidden_size,
+                bias,
+                own_parameters=False,
+                **cell_options,
+            )
+            for k in range(num_layers)
+        ]
+        self._param_names: list[list[dict[str, str]]] = []  # [layer][direction] cell name -> ours
+        factory = {"device": device, "dtype": dtype}
+        for k, cell in enumerate(self._cells):
+            directions = []
+            for d in range(self.num_directions):
+                suffix = f"_l{k}" + ("_reverse" if d == 1 else "")
+                names = {}
+                for pname, shape in cell.parameter_shapes().items():
+                    self.register_parameter(pname + suffix, nn.Parameter(torch.empty(shape, **factory)))
+                    names[pname] = pname + suffix
+                directions.append(names)
+            self._param_names.append(directions)
+        self.backend = backend
+        if backend == "fused":
+            self._require_fused(None)
+        self.reset_parameters()
+
+    # -- parameters --------------------------------------------------------------------------------
+
+    @property
+    def cell(self) -> RecurrentCell:
+        """The first layer's cell (its maths and options; the parameters live on this module)."""
+        return self._cells[0]
+
+    def layer_parameters(self, layer: int, direction: int = 0) -> dict[str, Tensor]:
+        """One layer-direction's parameters under the cell's names (``weight_ih``, ...)."""
+        names = self._param_names[layer][direction]
+        return {cell_name: getattr(self, ours) for cell_name, ours in names.items()}
+
+    def reset_parameters(self) -> None:
+        """Xavier-uniform input weights, orthogonal recurrent weights, zero biases (see the cells)."""
+        for k, cell in enumerate(self._cells):
+            for d in range(self.num_directions):
+                cell.init_parameters(self.layer_parameters(k, d))
+
+    def _flat_weights(self) -> list[Tensor]:
+        """The four standard tensors of every layer-direction, in the fused kernels' order."""
+        order = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+        return [
+            getattr(self, names[n])
+            for layer in self._param_names
+            for names in layer
+            for n in order
+            if n in names
+        ]
+
+    def flatten_parameters(self) -> None:
+        """On a GPU, pack the weights into one cuDNN buffer (as torch.nn does); elsewhere a no-op."""
+        mode = fused.kernel_mode(self.cell)
+        if mode is not None:
+            fused.flatten_weights_for_cudnn(
+                self._flat_weights(),
+                mode,
+                input_size=self.input_size,
+                hidden_size=self.hidden_size,
+                num_layers=self.num_layers,
+                bidirectional=self.bidirectional,
+                bias=self.bias,
+            )
+
+    def _apply(self, fn, recurse=True):  # noqa: ANN001 - torch.nn.Module's signature
+        result = super()._apply(fn, recurse)
+        self.flatten_parameters()  # moving to a GPU is when the buffer can be built
+        return result
+
+    # -- backends ----------------------------------------------------------------------------------
+
+    def why_not_fused(self, x: Tensor | None = None) -> str | None:
+        """Why the fused kernels cannot run this layer now (None when they can)."""
+        return fused.why_not(
+            self.cell,
+            recurrent_dropout=self.recurrent_dropout,
+            training=self.training,
+            dtype=None if x is None else x.dtype,
+            device=None if x is None else x.device,
+        )
+
+    def _require_fused(self, x: Tensor | None) -> None:
+        reason = self.why_not_fused(x)
+        if reason is not None:
+            raise ValueError(
+                f"{type(self).__name__}: backend='fused' cannot run this configuration: {reason}. "
+                f"Use backend='auto' (fused where possible, loop otherwise) or backend='loop'."
+            )
+
+    def resolve_backend(self, x: Tensor | None = None) -> str:
+        """``"fused"`` or ``"loop"``: what ``forward`` will run for this input."""
+        if self.backend == "fused":
+            self._require_fused(x)
+            return "fused"
+        if self.backend == "auto" and self.why_not_fused(x) is None:
+            return "fused"
+        return "loop"
+
+    # -- forward -----------------------------------------------------------------------------------
+
+    def forward(
+        self,
+        x: Tensor | PackedSequence,
+        state: StateArg | None = None,
+        lengths: Tensor | None = None,
+    ) -> tuple[Tensor | PackedSequence, StateArg]:
+        """Run the stack over a batch of sequences.
+
+        Args:
+            x: ``(B, T, D)`` if ``batch_first`` (the default) else ``(T, B, D)``; ``(T, D)`` for one
+                unbatched sequence; or a ``PackedSequence`` (as torch.nn accepts).
+            state: the initial state: ``h_0`` ``(L*K, B, H)`` for RNN/GRU, ``(h_0, c_0)`` for LSTM;
+                zeros when None.
+            lengths: ``(B,)`` true length of each sequence. Outputs past a sequence's length are
+                zero, and the final state is taken at its own last step (for the reverse direction,
+                after reading the whole real sequence). No manual packing needed.
+
+        Returns:
+            ``(output, state_n)``: output ``(B, T, K*H)`` (the last layer's hidden states, both
+            directions concatenated) and the final state in the same form as ``state``.
+        """
+        name = type(self).__name__
+        if isinstance(x, PackedSequence):
+            if lengths is not None:
+                raise ValueError(f"{name}: pass either a PackedSequence or lengths, not both.")
+            padded, packed_lengths = pad_packed_sequence(x, batch_first=True)
+            out, state_n = self._forward_batch_first(padded, state, packed_lengths)
+            return pack_padded_sequence(out, packed_lengths, True, enforce_sorted=False), state_n
+        x = check_sequence(name, x, self.input_size, self.weight_ih_l0.dtype)
+        if x.dim() == 2:  # one unbatched sequence (T, D), as torch.nn accepts
+            if lengths is not None:
+                raise ValueError(f"{name}: lengths needs a batch; x is unbatched {tuple(x.shape)}.")
+            unbatched_state = None if state is None else _map_state(state, lambda s: s.unsqueeze(1))
+            out, state_n = self._forward_batch_first(x.unsqueeze(0), unbatched_state, None)
+            return out.squeeze(0), _map_state(state_n, lambda s: s.squeeze(1))
+        if not self.batch_first:
+            x = x.transpose(0, 1)  # (T, B, D) -> (B, T, D)
+        out, state_n = self._forward_batch_first(x, state, lengths)
+        return (out if self.batch_first else out.transpose(0, 1)), state_n
+
+    def _forward_batch_first(
+        self, x: Tensor, state: StateArg | None, lengths: Tensor | None
+    ) -> tuple[Tensor, StateArg]:
+        name = type(self).__name__
+        B, T, _ = x.shape
+        shape = (self.num_layers * self.num_directions, B, self.hidden_size)
+        state_names = self.cell.state_names
+        if state is None:
+            states = tuple(x.new_zeros(shape) for _ in state_names)
+        else:
+            states = check_state(name, state, state_names, shape, x.dtype)
+        if lengths is not None:
+            lengths = check_lengths(name, lengths, B, T)
+            if int(lengths.min()) == T:
+                lengths = None  # every sequence is full length: nothing to mask
+        if self.resolve_backend(x) == "fused":
+            out, final = fused.run_fused(
+                fused.kernel_mode(self.cell),
+                x,
+                states,
+                self._flat_weights(),
+                bias=self.bias,
+                num_layers=self.num_layers,
+                dropout=self.dropout,
+                training=self.training,
+                bidirectional=self.bidirectional,
+                lengths=lengths,
+            )
+        else:
+            out, final = self._run_loop(x, states, lengths)
+        return out, (final[0] if len(final) == 1 else final)
+
+    def _run_loop(
+        self, x: Tensor, states: tuple[Tensor, ...], lengths: Tensor | None
+    ) -> tuple[Tensor, tuple[Tensor, ...]]:
+        """Layers in turn, directions side by side, each a cell stepped over time."""
+        T = x.shape[1]
+        mask = None if lengths is None else lengths_to_mask(lengths.to(x.device), T)  # (B, T)
+        finals: list[tuple[Tensor, ...]] = []
+        layer_input = x  # (B, T, D) then (B, T, K*H)
+        for k, cell in enumerate(self._cells):
+            outputs = []
+            for d in range(self.num_directions):
+                index = k * self.num_directions + d
+                params = self.layer_parameters(k, d)
+                x_proj = cell.project_input(layer_input, params)  # (B, T, G*H)
+                initial = tuple(s[index] for s in states)  # each (B, H)
+                h_mask = self._recurrent_dropout_mask(initial[0])
+                out, final = run_over_time(cell, x_proj, initial, params, mask, d == 1, h_mask)
+                outputs.append(out)  # (B, T, H)
+                finals.append(final)
+            layer_input = outputs[0] if len(outputs) == 1 else torch.cat(outputs, dim=-1)
+            if self.dropout and self.training and k < self.num_layers - 1:
+                layer_input = nn.functional.dropout(layer_input, self.dropout, training=True)
+        stacked = tuple(torch.stack(parts) for parts in zip(*finals, strict=True))  # each (L*K, B, H)
+        return layer_input, stacked
+
+    def _recurrent_dropout_mask(self, h: Tensor) -> Tensor | None:
+        """Variational dropout (Gal & Ghahramani 2016): one mask on h_(t-1), the same at every step."""
+        if not (self.training and self.recurrent_dropout):
+            return None
+        keep = 1.0 - self.recurrent_dropout
+        return torch.bernoulli(torch.full_like(h, keep)) / keep  # (B, H)
+
+    def step(self, x_t: Tensor, state: StateArg | None = None) -> tuple[Tensor, StateArg]:
+        """One time step, for streaming inference: feed inputs as they arrive.
+
+        ``step`` over a sequence gives the same outputs and final state as ``forward`` over it.
+        Unidirectional only (the reverse direction needs the future).
+
+        Shapes:
+            x_t ``(B, D)``; state as in :meth:`forward`. Returns output ``(B, H)`` and the new state.
+        """
+        if self.bidirectional:
+            raise ValueError(
+                f"{type(self).__name__}.step: a bidirectional layer cannot stream, because its "
+                "reverse direction reads the sequence from the end. Use forward() on whole sequences."
+            )
+        if not isinstance(x_t, Tensor) or x_t.dim() != 2:
+            shape = tuple(x_t.shape) if isinstance(x_t, Tensor) else type(x_t).__name__
+            raise ValueError(
+                f"{type(self).__name__}.step: x_t must be (batch, {self.input_size}), got {shape}. "
+                "For whole sequences use forward()."
+            )
+        x = x_t.unsqueeze(1)  # (B, 1, D)
+        if not self.batch_first:
+            x = x.transpose(0, 1)
+        out, state_n = self.forward(x, state)
+        return (out[:, 0] if self.batch_first else out[0]), state_n
+
+    def extra_repr(self) -> str:
+        parts = [f"{self.input_size}, {self.hidden_size}"]
+        if self.num_layers != 1:
+            parts.append(f"num_layers={self.num_layers}")
+        if not self.bias:
+            parts.append("bias=False")
+        if not self.batch_first:
+            parts.append("batch_first=False")
+        if self.dropout:
+            parts.append(f"dropout={self.dropout}")
+        if self.bidirectional:
+            parts.append("bidirectional=True")
+        if self.recurrent_dropout:
+            parts.append(f"recurrent_dropout={self.recurrent_dropout}")
+        if self.backend != "auto":
+            parts.append(f"backend={self.backend!r}")
+        return ", ".join(parts)
+
+
+def _map_state(state: StateArg, fn) -> StateArg:  # noqa: ANN001 - a small local helper
+    return tuple(fn(s) for s in state) if isinstance(state, tuple) else fn(state)
