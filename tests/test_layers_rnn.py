@@ -6,9 +6,6 @@ import itertools
 
 import pytest
 import torch
-from torch import nn
-
-import rnnkit
 from helpers import (
     TOLERANCE,
     as_tuple,
@@ -19,6 +16,9 @@ from helpers import (
     run_torch,
     scalar_loss,
 )
+from torch import nn
+
+import rnnkit
 
 GRID = list(
     itertools.product(
