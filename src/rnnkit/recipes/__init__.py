@@ -1,0 +1,1 @@
+"""Recipes: one task end to end (data, model, training, metrics, report)."""

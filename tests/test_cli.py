@@ -1,0 +1,35 @@
+"""The command line: the demo runs end to end; errors are one line and exit code 2."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from rnnkit.cli import main
+
+
+def test_demo_prints_test_loss_and_baselines(capsys):
+    assert main(["demo", "--epochs", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "test MSE" in out and "baseline 'repeat the last value'" in out and "Next:" in out
+
+
+def test_bad_value_is_one_line_and_exit_code_2(capsys):
+    assert main(["demo", "--epochs", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "epochs must be >= 1, got 0" in err and "Traceback" not in err
+
+
+def test_unknown_command_exits_2():
+    with pytest.raises(SystemExit) as exit_info:
+        main(["frobnicate"])
+    assert exit_info.value.code == 2
+
+
+def test_console_entry_point_runs():
+    result = subprocess.run(
+        [sys.executable, "-m", "rnnkit.cli", "--version"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0 and result.stdout.startswith("rnnkit ")
