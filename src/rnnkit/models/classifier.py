@@ -1,0 +1,144 @@
+"""N vs 1: a whole sequence in, one label out (sentiment, sequence classification)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import torch
+from torch import Tensor, nn
+
+from ..layers.masking import lengths_to_mask
+from .encoder import RNNConfig, build_rnn
+from .pooling import POOLINGS, AdditiveAttentionPooling, last_state, masked_max, masked_mean
+
+
+@dataclass(frozen=True)
+class ClassifierConfig:
+    """A sequence classifier.
+
+    Attributes:
+        num_classes: C; 1 gives a single logit for binary tasks (use BCE-with-logits), C >= 2 gives C
+            logits (use cross-entropy).
+        vocab_size: V, when the input is token ids ``(B, T)``; an embedding comes first.
+        input_size: D, when the input is real-valued features ``(B, T, D)``. Set exactly one of the two.
+        embedding_dim: E, size of the token embedding.
+        padding_idx: the pad token id (its embedding stays zero).
+        rnn: the recurrent layers.
+        pooling: ``last`` (final state), ``mean`` or ``max`` over valid steps, or ``attention``.
+        attention_size: hidden size of the attention scorer.
+        dropout: on the embedding and on the pooled vector, in training.
+    """
+
+    num_classes: int
+    vocab_size: int | None = None
+    input_size: int | None = None
+    embedding_dim: int = 100
+    padding_idx: int = 0
+    rnn: RNNConfig = field(default_factory=RNNConfig)
+    pooling: str = "last"
+    attention_size: int = 64
+    dropout: float = 0.0
+
+
+class SequenceClassifier(nn.Module):
+    """Embedding (or the raw features) -> recurrent layers -> pooling over valid steps -> logits.
+
+    Shapes:
+        x ``(B, T)`` token ids or ``(B, T, D)`` features; lengths ``(B,)``; logits ``(B, C)``.
+
+    Args:
+        config: the architecture.
+        embedding_weights: optional ``(V, E)`` pretrained vectors to initialise the embedding.
+        freeze_embedding: keep those vectors fixed during training.
+
+    Example:
+        >>> model = SequenceClassifier(ClassifierConfig(num_classes=2, vocab_size=50, embedding_dim=8,
+        ...                                             rnn=RNNConfig(hidden_size=16), pooling="mean"))
+        >>> model(torch.randint(1, 50, (3, 7)), lengths=torch.tensor([7, 4, 2])).shape
+        torch.Size([3, 2])
+    """
+
+    def __init__(
+        self,
+        config: ClassifierConfig,
+        embedding_weights: Tensor | None = None,
+        freeze_embedding: bool = False,
+    ) -> None:
+        super().__init__()
+        if (config.vocab_size is None) == (config.input_size is None):
+            raise ValueError(
+                "ClassifierConfig: set exactly one of vocab_size (token ids in) or input_size "
+                f"(real-valued features in), got vocab_size={config.vocab_size}, "
+                f"input_size={config.input_size}."
+            )
+        if config.pooling not in POOLINGS:
+            raise ValueError(f"ClassifierConfig: pooling must be one of {POOLINGS}, got {config.pooling!r}.")
+        if config.num_classes < 1:
+            raise ValueError(f"ClassifierConfig: num_classes must be >= 1, got {config.num_classes}.")
+        self.config = config
+        self.embedding: nn.Embedding | None = None
+        features = config.input_size
+        if config.vocab_size is not None:
+            self.embedding = nn.Embedding(config.vocab_size, config.embedding_dim, config.padding_idx)
+            if embedding_weights is not None:
+                expected = (config.vocab_size, config.embedding_dim)
+                if tuple(embedding_weights.shape) != expected:
+                    raise ValueError(
+                        f"embedding_weights must have shape {expected} (vocab_size, embedding_dim), "
+                        f"got {tuple(embedding_weights.shape)}."
+                    )
+                with torch.no_grad():
+                    self.embedding.weight.copy_(embedding_weights)
+            self.embedding.weight.requires_grad_(not freeze_embedding)
+            features = config.embedding_dim
+        self.rnn = build_rnn(config.rnn, features)
+        pooled = config.rnn.output_size
+        self.attention = (
+            AdditiveAttentionPooling(pooled, config.attention_size) if config.pooling == "attention" else None
+        )
+        self.dropout = nn.Dropout(config.dropout)
+        self.head = nn.Linear(pooled, config.num_classes)  # V = W_hy
+
+    def forward(self, x: Tensor, lengths: Tensor | None = None, return_attention: bool = False):
+        """Logits ``(B, C)``; with ``return_attention`` also the attention weights ``(B, T)``."""
+        inputs = self._embed(x)  # (B, T, E or D)
+        B, T = inputs.shape[:2]
+        outputs, state = self.rnn(inputs, lengths=lengths)  # (B, T, K*H)
+        mask = (
+            torch.ones(B, T, dtype=torch.bool, device=inputs.device)
+            if lengths is None
+            else lengths_to_mask(torch.as_tensor(lengths, device=inputs.device), T)
+        )
+        weights = None
+        pooling = self.config.pooling
+        if pooling == "last":
+            h_n = state[0] if isinstance(state, tuple) else state  # (L*K, B, H)
+            pooled = last_state(h_n, self.config.rnn.num_directions)
+        elif pooling == "mean":
+            pooled = masked_mean(outputs, mask)
+        elif pooling == "max":
+            pooled = masked_max(outputs, mask)
+        else:
+            pooled, weights = self.attention(outputs, mask)
+        logits = self.head(self.dropout(pooled))  # (B, C)
+        return (logits, weights) if return_attention else logits
+
+    def _embed(self, x: Tensor) -> Tensor:
+        if self.embedding is None:
+            if x.dim() != 3:
+                raise ValueError(
+                    f"SequenceClassifier: real-valued input must be (batch, time, {self.config.input_size}), "
+                    f"got shape {tuple(x.shape)}."
+                )
+            return x
+        if x.dim() != 2 or x.is_floating_point():
+            raise ValueError(
+                f"SequenceClassifier: token input must be integer ids of shape (batch, time), got "
+                f"{x.dtype} of shape {tuple(x.shape)}."
+            )
+        if x.numel() and (int(x.min()) < 0 or int(x.max()) >= self.config.vocab_size):
+            raise ValueError(
+                f"SequenceClassifier: token ids must be in [0, {self.config.vocab_size}), got "
+                f"min {int(x.min())}, max {int(x.max())}. Map unknown tokens to the unk id first."
+            )
+        return self.dropout(self.embedding(x))  # (B, T, E)
