@@ -1,0 +1,214 @@
+"""N vs N: one label per step of the input (sequence labelling: named entities, part of speech)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from ..layers.masking import lengths_to_mask
+from ..layers.validation import check_lengths
+from .crf import LinearChainCRF
+from .encoder import RNNConfig, build_rnn
+
+HEADS = ("softmax", "crf")
+
+
+@dataclass(frozen=True)
+class TaggerConfig:
+    """A sequence tagger.
+
+    Attributes:
+        num_tags: C, the number of tags.
+        vocab_size: V, when the input is token ids ``(B, T)``; an embedding comes first.
+        input_size: D, when the input is real-valued features ``(B, T, D)``. Set exactly one of the two.
+        embedding_dim: E, size of the token embedding.
+        padding_idx: the pad token id (its embedding stays zero).
+        rnn: the recurrent layers (``bidirectional=True`` lets each tag see the whole sentence).
+        head: ``softmax`` (each step's tag on its own, cross-entropy) or ``crf`` (a linear-chain CRF
+            over the whole tag path, negative log-likelihood and Viterbi decoding).
+        dropout: on the embedding and on the recurrent outputs, in training.
+    """
+
+    num_tags: int
+    vocab_size: int | None = None
+    input_size: int | None = None
+    embedding_dim: int = 100
+    padding_idx: int = 0
+    rnn: RNNConfig = field(default_factory=RNNConfig)
+    head: str = "softmax"
+    dropout: float = 0.0
+
+
+class SequenceTagger(nn.Module):
+    """Embedding (or the raw features) -> recurrent layers -> per-step tag scores -> softmax or CRF.
+
+    Equations::
+
+        o_t      = RNN(x_1..x_T)_t                        (K*H,), both directions when bidirectional
+        emit_t   = V o_t + b_y                            (C,), the emissions (V = W_hy)
+        softmax: p(y_t | x) = softmax(emit_t)[y_t];  loss = mean over real steps of -log p(y_t | x)
+        crf:     loss = mean over sequences of log Z - score(y); see LinearChainCRF
+
+    Padding never leaks: the layers stop at each sequence's length, emissions are zero at padded steps,
+    and a sequence gets the same emissions and predictions alone as inside a padded batch.
+
+    Shapes:
+        x ``(B, T)`` token ids or ``(B, T, D)`` features; lengths ``(B,)``; tags ``(B, T)``;
+        emissions ``(B, T, C)``.
+
+    Args:
+        config: the architecture.
+        embedding_weights: optional ``(V, E)`` pretrained vectors to initialise the embedding.
+        freeze_embedding: keep those vectors fixed during training.
+
+    Example:
+        >>> model = SequenceTagger(TaggerConfig(num_tags=5, vocab_size=30, embedding_dim=8, head="crf",
+        ...                                     rnn=RNNConfig(hidden_size=8, bidirectional=True)))
+        >>> x, lengths = torch.randint(1, 30, (2, 6)), torch.tensor([6, 3])
+        >>> model(x, lengths).shape
+        torch.Size([2, 6, 5])
+        >>> [len(tags) for tags in model.predict(x, lengths)]
+        [6, 3]
+    """
+
+    def __init__(
+        self,
+        config: TaggerConfig,
+        embedding_weights: Tensor | None = None,
+        freeze_embedding: bool = False,
+    ) -> None:
+        super().__init__()
+        if (config.vocab_size is None) == (config.input_size is None):
+            raise ValueError(
+                "TaggerConfig: set exactly one of vocab_size (token ids in) or input_size "
+                f"(real-valued features in), got vocab_size={config.vocab_size}, "
+                f"input_size={config.input_size}."
+            )
+        if config.head not in HEADS:
+            raise ValueError(
+                f"TaggerConfig: head must be one of {HEADS}, got {config.head!r} (e.g. head='crf')."
+            )
+        if isinstance(config.num_tags, bool) or not isinstance(config.num_tags, int) or config.num_tags < 1:
+            raise ValueError(f"TaggerConfig: num_tags must be an int >= 1, got {config.num_tags!r}.")
+        self.config = config
+        self.embedding: nn.Embedding | None = None
+        features = config.input_size
+        if config.vocab_size is not None:
+            self.embedding = nn.Embedding(config.vocab_size, config.embedding_dim, config.padding_idx)
+            if embedding_weights is not None:
+                expected = (config.vocab_size, config.embedding_dim)
+                if tuple(embedding_weights.shape) != expected:
+                    raise ValueError(
+                        f"embedding_weights must have shape {expected} (vocab_size, embedding_dim), "
+                        f"got {tuple(embedding_weights.shape)}."
+                    )
+                with torch.no_grad():
+                    self.embedding.weight.copy_(embedding_weights)
+            self.embedding.weight.requires_grad_(not freeze_embedding)
+            features = config.embedding_dim
+        self.rnn = build_rnn(config.rnn, features)
+        self.dropout = nn.Dropout(config.dropout)
+        self.head = nn.Linear(config.rnn.output_size, config.num_tags)  # V = W_hy
+        self.crf = LinearChainCRF(config.num_tags) if config.head == "crf" else None
+
+    def forward(self, x: Tensor, lengths: Tensor | None = None) -> Tensor:
+        """Emissions ``(B, T, C)``: one score per tag and step; zero at padded steps."""
+        emissions, _ = self._emissions(x, lengths)
+        return emissions
+
+    def loss(
+        self, x: Tensor, tags: Tensor, lengths: Tensor | None = None, ignore_index: int = -100
+    ) -> Tensor:
+        """The training loss, a scalar.
+
+        ``softmax`` head: cross-entropy averaged over real steps whose tag is not ``ignore_index``.
+        ``crf`` head: the CRF negative log-likelihood averaged over sequences; every real step needs a
+        tag (a path cannot skip a step). Tags at padded steps are ignored by both heads.
+        """
+        emissions, mask = self._emissions(x, lengths)
+        tags = self._check_tags(tags, mask, ignore_index)
+        if self.crf is not None:
+            return self.crf.neg_log_likelihood(emissions, tags, mask)
+        keep = mask & (tags != ignore_index)  # (B, T): real, labelled steps
+        if not bool(keep.any()):
+            return emissions.sum() * 0.0  # nothing to learn from; keeps the graph
+        return F.cross_entropy(emissions[keep], tags[keep])
+
+    @torch.no_grad()
+    def predict(self, x: Tensor, lengths: Tensor | None = None) -> list[list[int]]:
+        """The tags of each sequence, cut to its own length: argmax per step (softmax head) or the
+        Viterbi path (crf head). Runs in the current mode: call ``model.eval()`` first to switch off
+        dropout."""
+        emissions, mask = self._emissions(x, lengths)
+        if self.crf is not None:
+            return self.crf.decode(emissions, mask)
+        best = emissions.argmax(-1).tolist()
+        return [row[:n] for row, n in zip(best, mask.sum(1).tolist(), strict=True)]
+
+    # ----------------------------------------------------------------- internals
+
+    def _emissions(self, x: Tensor, lengths: Tensor | None) -> tuple[Tensor, Tensor]:
+        inputs = self._embed(x)  # (B, T, E or D)
+        B, T = inputs.shape[:2]
+        if lengths is None:
+            mask = torch.ones(B, T, dtype=torch.bool, device=inputs.device)
+        else:
+            lengths = check_lengths("SequenceTagger", lengths, B, T)  # int64 on the CPU
+            mask = lengths_to_mask(lengths.to(inputs.device), T)  # (B, T)
+        outputs, _ = self.rnn(inputs, lengths=lengths)  # (B, T, K*H), zero past each length
+        emissions = self.head(self.dropout(outputs))  # (B, T, C)
+        # Without this the bias would sit at padded steps; zero makes padding inert everywhere.
+        return emissions.masked_fill(~mask.unsqueeze(2), 0.0), mask
+
+    def _embed(self, x: Tensor) -> Tensor:
+        if not isinstance(x, Tensor):
+            raise TypeError(f"SequenceTagger: x must be a torch.Tensor, got {type(x).__name__}.")
+        if self.embedding is None:
+            if x.dim() != 3 or not x.is_floating_point():
+                raise ValueError(
+                    f"SequenceTagger: real-valued input must be floats of shape (batch, time, "
+                    f"{self.config.input_size}), got {x.dtype} of shape {tuple(x.shape)}."
+                )
+            return x
+        if x.dim() != 2 or x.is_floating_point() or x.dtype == torch.bool:
+            raise ValueError(
+                f"SequenceTagger: token input must be integer ids of shape (batch, time), got "
+                f"{x.dtype} of shape {tuple(x.shape)}."
+            )
+        if x.numel() and (int(x.min()) < 0 or int(x.max()) >= self.config.vocab_size):
+            raise ValueError(
+                f"SequenceTagger: token ids must be in [0, {self.config.vocab_size}), got "
+                f"min {int(x.min())}, max {int(x.max())}. Map unknown tokens to the unk id first."
+            )
+        return self.dropout(self.embedding(x))  # (B, T, E)
+
+    def _check_tags(self, tags: object, mask: Tensor, ignore_index: int) -> Tensor:
+        C = self.config.num_tags
+        if not isinstance(tags, Tensor) or tags.is_floating_point() or tags.dtype == torch.bool:
+            got = tags.dtype if isinstance(tags, Tensor) else type(tags).__name__
+            raise TypeError(
+                f"SequenceTagger: tags must be an integer tensor (batch, time), got {got}. Use .long()."
+            )
+        if tuple(tags.shape) != tuple(mask.shape):
+            raise ValueError(
+                f"SequenceTagger: tags must have shape {tuple(mask.shape)}, one tag per step of x "
+                f"(batch, time), got {tuple(tags.shape)}."
+            )
+        tags = tags.to(mask.device).long()
+        real = tags[mask]  # tags on real steps
+        if self.crf is not None and bool((real == ignore_index).any()):
+            raise ValueError(
+                f"SequenceTagger: the crf head needs a tag on every real step, got ignore_index="
+                f"{ignore_index} inside a sequence. Shorten its length or give those steps a tag "
+                f"(e.g. 'O'), or use head='softmax'."
+            )
+        real = real[real != ignore_index]
+        if real.numel() and (int(real.min()) < 0 or int(real.max()) >= C):
+            raise ValueError(
+                f"SequenceTagger: tags on real steps must be in [0, {C}) or ignore_index="
+                f"{ignore_index}, got min {int(real.min())}, max {int(real.max())}."
+            )
+        return tags
