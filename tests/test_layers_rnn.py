@@ -127,3 +127,25 @@ def test_dropout_between_layers_is_training_only():
     a, _ = layer(x)
     b, _ = layer(x)
     assert torch.equal(a, b)
+
+
+@pytest.mark.parametrize("layer_cls", [rnnkit.RNN, rnnkit.LSTM, rnnkit.GRU])
+def test_every_layer_direction_gets_the_documented_initialisation(layer_cls):
+    layer = (
+        layer_cls(16, 32, num_layers=2, bidirectional=True, forget_bias=1.0)
+        if layer_cls is rnnkit.LSTM
+        else (layer_cls(16, 32, num_layers=2, bidirectional=True))
+    )
+    H = 32
+    for name, p in layer.named_parameters():
+        p = p.detach()
+        if name.startswith("weight_hh"):
+            for block in p.split(H):  # each gate's (H, H) block is orthogonal
+                torch.testing.assert_close(block @ block.T, torch.eye(H), atol=1e-5, rtol=0)
+        elif name.startswith("weight_ih"):
+            fan_in = p.shape[1]
+            assert p.abs().max() <= (6.0 / (fan_in + H)) ** 0.5  # Xavier-uniform bound, per gate block
+        elif layer_cls is rnnkit.LSTM and name.startswith("bias_ih"):
+            assert torch.equal(p[H : 2 * H], torch.ones(H)) and torch.count_nonzero(p[:H]) == 0
+        else:
+            assert torch.count_nonzero(p) == 0, name
