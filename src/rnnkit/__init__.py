@@ -6,6 +6,7 @@ The public API. ``rnnkit.RNN``, ``rnnkit.LSTM`` and ``rnnkit.GRU`` are torch.nn-
 NumPy implementation with hand-written backpropagation through time.
 """
 
+from . import models, reference, training
 from .cells import ElmanCell, GRUCell, LayerNormGRUCell, LayerNormLSTMCell, LSTMCell, RecurrentCell
 from .layers import (
     GRU,
@@ -34,6 +35,9 @@ __all__ = [
     "Recurrent",
     "RecurrentCell",
     "__version__",
+    "models",
+    "reference",
+    "training",
     "lengths_to_mask",
     "reverse_padded",
 ]
