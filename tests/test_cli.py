@@ -10,10 +10,11 @@ import pytest
 from rnnkit.cli import main
 
 
-def test_demo_prints_test_loss_and_baselines(capsys):
-    assert main(["demo", "--epochs", "3"]) == 0
+def test_demo_prints_test_loss_and_baselines(capsys, tmp_path):
+    assert main(["demo", "--epochs", "3", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "test MSE" in out and "baseline 'repeat the last value'" in out and "Next:" in out
+    assert (tmp_path / "demo_forecast.svg").read_text().startswith("<svg")
 
 
 def test_bad_value_is_one_line_and_exit_code_2(capsys):

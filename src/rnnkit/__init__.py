@@ -6,7 +6,7 @@ The public API. ``rnnkit.RNN``, ``rnnkit.LSTM`` and ``rnnkit.GRU`` are torch.nn-
 NumPy implementation with hand-written backpropagation through time.
 """
 
-from . import models, reference, training
+from . import data, models, reference, training
 from .cells import ElmanCell, GRUCell, LayerNormGRUCell, LayerNormLSTMCell, LSTMCell, RecurrentCell
 from .layers import (
     GRU,
@@ -35,6 +35,7 @@ __all__ = [
     "Recurrent",
     "RecurrentCell",
     "__version__",
+    "data",
     "models",
     "reference",
     "training",

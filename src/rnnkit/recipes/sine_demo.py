@@ -67,6 +67,8 @@ class DemoResult:
     baseline_linear_mse: float
     train_losses: list[float]
     seconds: float
+    rolling_truth: list[float]
+    rolling_prediction: list[float]
 
 
 def run(config: SineDemoConfig, on_epoch=None) -> DemoResult:  # noqa: ANN001 - optional callback
@@ -103,6 +105,12 @@ def run(config: SineDemoConfig, on_epoch=None) -> DemoResult:  # noqa: ANN001 - 
     model.eval()
     with torch.no_grad():
         test_mse = nn.functional.mse_loss(model(x_test), y_test).item()
+        # One held-out series, predicted one step ahead from each preceding window (for the plot)
+        series_config = SineDemoConfig(series=1, window=config.window + 120, noise=config.noise)
+        long_x, _ = make_sine_windows(series_config, torch.Generator().manual_seed(config.seed + 1))
+        series = long_x[0, :, 0]  # (W + 120,)
+        windows = series.unfold(0, config.window, 1)[:-1].unsqueeze(-1)  # (120, W, 1)
+        rolling = model(windows)[:, 0]  # (120,)
     last = x_test[:, -1]  # (N, 1)
     linear = 2 * x_test[:, -1] - x_test[:, -2]
     return DemoResult(
@@ -111,4 +119,6 @@ def run(config: SineDemoConfig, on_epoch=None) -> DemoResult:  # noqa: ANN001 - 
         baseline_linear_mse=nn.functional.mse_loss(linear, y_test).item(),
         train_losses=losses,
         seconds=time.perf_counter() - started,
+        rolling_truth=series[config.window :].tolist(),
+        rolling_prediction=rolling.tolist(),
     )

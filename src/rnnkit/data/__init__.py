@@ -1,0 +1,48 @@
+"""rnnkit.data: files on disk to padded ``(batch, time)`` batches.
+
+- :mod:`~rnnkit.data.download`: where data lives (``RNNKIT_DATA``), SHA-256 verification, downloads.
+- :mod:`~rnnkit.data.text`: word tokenisation of review text.
+- :mod:`~rnnkit.data.vocab`: token <-> id with padding and unknown ids, saved as JSON.
+- :mod:`~rnnkit.data.batching`: ``pad_sequences`` (ids + lengths) and length-bucketed batch sampling.
+- :mod:`~rnnkit.data.datasets`: one loader per dataset (IMDB, MNIST).
+
+Example:
+    >>> vocab = Vocab.build([tokenize("A good film."), tokenize("A bad film!")])
+    >>> ids, lengths = pad_sequences(vocab.encode_all([tokenize("a good one"), tokenize("<br />")]))
+    >>> ids.shape, lengths.tolist()
+    (torch.Size([2, 3]), [3, 1])
+"""
+
+from .batching import BucketBatchSampler, pad_sequences, padding_fraction
+from .datasets import (
+    IMDB_ARCHIVE,
+    MNIST_NPZ,
+    imdb_structural_check,
+    load_imdb,
+    load_imdb_splits,
+    load_mnist,
+    mnist_structural_check,
+)
+from .download import DownloadError, RemoteFile, data_root, fetch, sha256_of
+from .text import tokenize
+from .vocab import Vocab
+
+__all__ = [
+    "IMDB_ARCHIVE",
+    "MNIST_NPZ",
+    "BucketBatchSampler",
+    "DownloadError",
+    "RemoteFile",
+    "Vocab",
+    "data_root",
+    "fetch",
+    "imdb_structural_check",
+    "load_imdb",
+    "load_imdb_splits",
+    "load_mnist",
+    "mnist_structural_check",
+    "pad_sequences",
+    "padding_fraction",
+    "sha256_of",
+    "tokenize",
+]

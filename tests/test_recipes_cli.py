@@ -1,0 +1,182 @@
+"""Each recipe end to end through the CLI at a tiny --quick size: train, evaluate, predict, resume.
+
+Sentiment runs on a tiny archive in the canonical aclImdb layout written here (reading the real
+25k + 25k reviews takes too long for a unit test; the loader's checks against the real mirror live in
+tests/test_data_imdb.py). MNIST runs on the shared mirror ($RNNKIT_DATA).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tarfile
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rnnkit.cli import main
+
+POSITIVE = ["A wonderful, moving film.<br /><br />Loved it!", "Great acting and a great story.", "Brilliant!"]
+NEGATIVE = [
+    "Awful. Boring plot, bad acting.",
+    "I hated every minute of it.<br />Terrible.",
+    "Worst film ever?",
+]
+
+
+def write_tiny_imdb(root: Path, copies: int = 30) -> Path:
+    """An aclImdb_v1.tar.gz with the official layout and a few hundred short reviews."""
+    folder = root / "imdb"
+    folder.mkdir(parents=True)
+    archive = folder / "aclImdb_v1.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        for split in ("train", "test"):
+            for label, texts in (("pos", POSITIVE), ("neg", NEGATIVE)):
+                for i in range(copies):
+                    text = texts[i % len(texts)].encode("utf-8")
+                    rating = 9 if label == "pos" else 2
+                    info = tarfile.TarInfo(f"aclImdb/{split}/{label}/{i}_{rating}.txt")
+                    info.size = len(text)
+                    tar.addfile(info, io.BytesIO(text))
+    return archive
+
+
+@pytest.fixture
+def tiny_imdb(tmp_path: Path) -> Path:
+    write_tiny_imdb(tmp_path / "data")
+    return tmp_path / "data"
+
+
+def _run(argv: list[str]) -> int:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the tiny archive's digest is not the official one
+        return main(argv)
+
+
+def test_sentiment_train_evaluate_predict_resume(tiny_imdb, tmp_path, capsys):
+    run = tmp_path / "run"
+    common = ["--data-dir", str(tiny_imdb)]
+    argv = ["train", "sentiment", "--quick", "--out", str(run), "--set", "train.epochs=2", *common]
+    assert _run(argv) == 0
+    out = capsys.readouterr().out
+    assert "test_accuracy" in out
+    for name in (
+        "model.safetensors",
+        "config.json",
+        "vocab.json",
+        "trainer_state.pt",
+        "log.csv",
+        "recipe.json",
+    ):
+        assert (run / name).is_file(), name
+    trained = json.loads((run / "test_metrics.json").read_text())
+    assert trained["test_examples"] == 60
+
+    assert _run(["evaluate", str(run), *common]) == 0
+    evaluated = json.loads(capsys.readouterr().out)
+    assert evaluated["test_accuracy"] == pytest.approx(trained["test_accuracy"])
+
+    assert _run(["predict", str(run), "What a wonderful, great film!", "Boring and awful."]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2 and all("probability_positive=" in line for line in lines)
+
+    # A finished run resumes to the same place: nothing left to train, the same weights
+    assert _run(["train", "sentiment", "--resume", "--out", str(run), *common]) == 0
+    resumed = json.loads((run / "test_metrics.json").read_text())
+    assert resumed["test_accuracy"] == pytest.approx(trained["test_accuracy"])
+
+
+def test_sentiment_bad_inputs_are_one_red_line(tiny_imdb, tmp_path, capsys):
+    common = ["--data-dir", str(tiny_imdb), "--out", str(tmp_path / "r")]
+    assert _run(["train", "sentiment", "--quick", "--set", "model.hiden_size=3", *common]) == 2
+    err = capsys.readouterr().err
+    assert "hiden_size" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert _run(["train", "sentiment", "--quick", "--set", "train.lr=fast", *common]) == 2
+    assert "train.lr" in capsys.readouterr().err
+    assert _run(["train", "sentiment", "--preset", "nope", *common]) == 2
+    assert "unknown preset 'nope'" in capsys.readouterr().err
+    assert (
+        _run(
+            [
+                "train",
+                "sentiment",
+                "--quick",
+                "--data-dir",
+                str(tmp_path / "empty"),
+                "--out",
+                str(tmp_path / "r2"),
+            ]
+        )
+        == 2
+    )
+    assert "aclImdb_v1.tar.gz" in capsys.readouterr().err
+
+
+def test_corrupted_archive_is_a_clear_error(tmp_path, capsys):
+    archive = write_tiny_imdb(tmp_path / "data")
+    archive.write_bytes(archive.read_bytes()[:200])  # truncated
+    assert (
+        _run(
+            [
+                "train",
+                "sentiment",
+                "--quick",
+                "--data-dir",
+                str(tmp_path / "data"),
+                "--out",
+                str(tmp_path / "r"),
+            ]
+        )
+        == 2
+    )
+    err = capsys.readouterr().err
+    assert "aclImdb_v1.tar.gz" in err and "Traceback" not in err
+
+
+def test_predict_rejects_empty_review_and_non_utf8_file(tiny_imdb, tmp_path, capsys):
+    run = tmp_path / "run"
+    assert _run(["train", "sentiment", "--quick", "--out", str(run), "--data-dir", str(tiny_imdb)]) == 0
+    capsys.readouterr()
+    assert _run(["predict", str(run), "   "]) == 2
+    assert "review is empty" in capsys.readouterr().err
+    latin1 = tmp_path / "review.txt"
+    latin1.write_bytes("Tr\xe8s bon film".encode("latin-1"))
+    assert _run(["predict", str(run), str(latin1)]) == 2
+    assert "not UTF-8" in capsys.readouterr().err
+
+
+needs_mirror = pytest.mark.skipif(
+    not os.environ.get("RNNKIT_DATA"), reason="RNNKIT_DATA (the dataset mirror) is not set"
+)
+
+
+@needs_mirror
+def test_mnist_train_evaluate_predict(tmp_path, capsys):
+    run = tmp_path / "run"
+    assert _run(["train", "mnist", "--quick", "--out", str(run)]) == 0
+    trained = json.loads((run / "test_metrics.json").read_text())
+    assert trained["test_examples"] == 600 and 0.0 <= trained["test_accuracy"] <= 1.0
+    capsys.readouterr()
+    assert _run(["evaluate", str(run)]) == 0
+    assert json.loads(capsys.readouterr().out)["test_accuracy"] == pytest.approx(trained["test_accuracy"])
+    image = tmp_path / "digit.npy"
+    np.save(image, np.zeros((28, 28), dtype=np.uint8))
+    assert _run(["predict", str(run), "test:0", str(image)]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2 and lines[0].startswith("input=test:0  digit=")
+    assert _run(["predict", str(run), "test:99999"]) == 2
+    np.save(image, np.zeros((3, 3)))
+    assert _run(["predict", str(run), str(image)]) == 2
+    assert "expected (28, 28)" in capsys.readouterr().err
+
+
+def test_tasks_and_unknown_task(capsys):
+    assert _run(["tasks"]) == 0
+    out = capsys.readouterr().out
+    assert "sentiment" in out and "mnist" in out and "seed-simplernn" in out
+    assert _run(["train", "translate"]) == 2
+    assert "planned but not built yet" in capsys.readouterr().err
+    assert _run(["evaluate", "/no/such/run"]) == 2
