@@ -41,7 +41,7 @@ class MnistData:
 @dataclass(frozen=True)
 class MnistModel:
     rnn: RNNConfig = field(
-        default_factory=lambda: RNNConfig(cell="lstm", hidden_size=128, bidirectional=True)
+        default_factory=lambda: RNNConfig(cell="lstm", hidden_size=128, num_layers=2, bidirectional=True)
     )
     pooling: str = "last"
     dropout: float = 0.1
@@ -53,7 +53,7 @@ class MnistConfig:
     model: MnistModel = field(default_factory=MnistModel)
     train: TrainConfig = field(
         default_factory=lambda: TrainConfig(
-            epochs=12,
+            epochs=10,
             batch_size=128,
             lr=2e-3,
             scheduler="cosine",
