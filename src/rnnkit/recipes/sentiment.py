@@ -43,7 +43,7 @@ class SentimentData:
 
     max_vocab: int = 25000
     min_freq: int = 2
-    max_len: int = 400
+    max_len: int = 500
     truncate: str = "post"
     limit: int = 0
 
@@ -53,7 +53,7 @@ class SentimentModel:
     embedding_dim: int = 128
     rnn: RNNConfig = field(default_factory=lambda: RNNConfig(cell="gru", hidden_size=128, bidirectional=True))
     pooling: str = "max"
-    dropout: float = 0.3
+    dropout: float = 0.4
 
 
 @dataclass(frozen=True)
@@ -65,9 +65,10 @@ class SentimentConfig:
             epochs=4,
             batch_size=64,
             lr=2e-3,
+            scheduler="cosine",
             clip_norm=1.0,
             validation_split=0.1,
-            early_stopping_patience=1,
+            early_stopping_patience=2,
             monitor="val_accuracy",
             monitor_mode="max",
             restore_best=True,
