@@ -8,6 +8,7 @@ import torch
 from torch import Tensor, nn
 
 from ..layers.masking import lengths_to_mask
+from .embedding import build_embedding, check_one_input_kind
 from .encoder import RNNConfig, build_rnn
 from .pooling import POOLINGS, AdditiveAttentionPooling, last_state, masked_max, masked_mean
 
@@ -65,12 +66,7 @@ class SequenceClassifier(nn.Module):
         freeze_embedding: bool = False,
     ) -> None:
         super().__init__()
-        if (config.vocab_size is None) == (config.input_size is None):
-            raise ValueError(
-                "ClassifierConfig: set exactly one of vocab_size (token ids in) or input_size "
-                f"(real-valued features in), got vocab_size={config.vocab_size}, "
-                f"input_size={config.input_size}."
-            )
+        check_one_input_kind("ClassifierConfig", config.vocab_size, config.input_size)
         if config.pooling not in POOLINGS:
             raise ValueError(f"ClassifierConfig: pooling must be one of {POOLINGS}, got {config.pooling!r}.")
         if config.num_classes < 1:
@@ -79,17 +75,13 @@ class SequenceClassifier(nn.Module):
         self.embedding: nn.Embedding | None = None
         features = config.input_size
         if config.vocab_size is not None:
-            self.embedding = nn.Embedding(config.vocab_size, config.embedding_dim, config.padding_idx)
-            if embedding_weights is not None:
-                expected = (config.vocab_size, config.embedding_dim)
-                if tuple(embedding_weights.shape) != expected:
-                    raise ValueError(
-                        f"embedding_weights must have shape {expected} (vocab_size, embedding_dim), "
-                        f"got {tuple(embedding_weights.shape)}."
-                    )
-                with torch.no_grad():
-                    self.embedding.weight.copy_(embedding_weights)
-            self.embedding.weight.requires_grad_(not freeze_embedding)
+            self.embedding = build_embedding(
+                config.vocab_size,
+                config.embedding_dim,
+                config.padding_idx,
+                embedding_weights,
+                freeze_embedding,
+            )
             features = config.embedding_dim
         self.rnn = build_rnn(config.rnn, features)
         pooled = config.rnn.output_size

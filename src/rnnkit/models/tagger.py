@@ -11,6 +11,7 @@ from torch import Tensor, nn
 from ..layers.masking import lengths_to_mask
 from ..layers.validation import check_lengths
 from .crf import LinearChainCRF
+from .embedding import build_embedding, check_one_input_kind
 from .encoder import RNNConfig, build_rnn
 
 HEADS = ("softmax", "crf")
@@ -81,12 +82,7 @@ class SequenceTagger(nn.Module):
         freeze_embedding: bool = False,
     ) -> None:
         super().__init__()
-        if (config.vocab_size is None) == (config.input_size is None):
-            raise ValueError(
-                "TaggerConfig: set exactly one of vocab_size (token ids in) or input_size "
-                f"(real-valued features in), got vocab_size={config.vocab_size}, "
-                f"input_size={config.input_size}."
-            )
+        check_one_input_kind("TaggerConfig", config.vocab_size, config.input_size)
         if config.head not in HEADS:
             raise ValueError(
                 f"TaggerConfig: head must be one of {HEADS}, got {config.head!r} (e.g. head='crf')."
@@ -97,17 +93,13 @@ class SequenceTagger(nn.Module):
         self.embedding: nn.Embedding | None = None
         features = config.input_size
         if config.vocab_size is not None:
-            self.embedding = nn.Embedding(config.vocab_size, config.embedding_dim, config.padding_idx)
-            if embedding_weights is not None:
-                expected = (config.vocab_size, config.embedding_dim)
-                if tuple(embedding_weights.shape) != expected:
-                    raise ValueError(
-                        f"embedding_weights must have shape {expected} (vocab_size, embedding_dim), "
-                        f"got {tuple(embedding_weights.shape)}."
-                    )
-                with torch.no_grad():
-                    self.embedding.weight.copy_(embedding_weights)
-            self.embedding.weight.requires_grad_(not freeze_embedding)
+            self.embedding = build_embedding(
+                config.vocab_size,
+                config.embedding_dim,
+                config.padding_idx,
+                embedding_weights,
+                freeze_embedding,
+            )
             features = config.embedding_dim
         self.rnn = build_rnn(config.rnn, features)
         self.dropout = nn.Dropout(config.dropout)

@@ -1,0 +1,42 @@
+"""The input stage shared by the token models: an embedding for ids, or the raw features as they are."""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor, nn
+
+
+def check_one_input_kind(owner: str, vocab_size: int | None, input_size: int | None) -> None:
+    """A model reads either token ids (``vocab_size``) or real-valued features (``input_size``)."""
+    if (vocab_size is None) == (input_size is None):
+        raise ValueError(
+            f"{owner}: set exactly one of vocab_size (token ids in) or input_size "
+            f"(real-valued features in), got vocab_size={vocab_size}, input_size={input_size}."
+        )
+
+
+def build_embedding(
+    vocab_size: int,
+    embedding_dim: int,
+    padding_idx: int | None,
+    weights: Tensor | None = None,
+    freeze: bool = False,
+) -> nn.Embedding:
+    """``nn.Embedding(V, E)``, optionally initialised from pretrained ``weights`` ``(V, E)`` and frozen.
+
+    Example:
+        >>> build_embedding(5, 3, 0, weights=torch.ones(5, 3), freeze=True).weight.requires_grad
+        False
+    """
+    embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx)
+    if weights is not None:
+        expected = (vocab_size, embedding_dim)
+        if tuple(weights.shape) != expected:
+            raise ValueError(
+                f"embedding_weights must have shape {expected} (vocab_size, embedding_dim), "
+                f"got {tuple(weights.shape)}."
+            )
+        with torch.no_grad():
+            embedding.weight.copy_(weights)
+    embedding.weight.requires_grad_(not freeze)
+    return embedding
