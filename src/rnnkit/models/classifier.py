@@ -28,6 +28,8 @@ class ClassifierConfig:
         pooling: ``last`` (final state), ``mean`` or ``max`` over valid steps, or ``attention``.
         attention_size: hidden size of the attention scorer.
         dropout: on the embedding and on the pooled vector, in training.
+        embedding_uniform_init: start the embedding at ``U(-a, a)`` instead of torch's ``N(0, 1)``
+            (Keras uses a = 0.05).
     """
 
     num_classes: int
@@ -39,6 +41,7 @@ class ClassifierConfig:
     pooling: str = "last"
     attention_size: int = 64
     dropout: float = 0.0
+    embedding_uniform_init: float | None = None
 
 
 class SequenceClassifier(nn.Module):
@@ -81,6 +84,7 @@ class SequenceClassifier(nn.Module):
                 config.padding_idx,
                 embedding_weights,
                 freeze_embedding,
+                config.embedding_uniform_init,
             )
             features = config.embedding_dim
         self.rnn = build_rnn(config.rnn, features)

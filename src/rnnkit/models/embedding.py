@@ -21,14 +21,23 @@ def build_embedding(
     padding_idx: int | None,
     weights: Tensor | None = None,
     freeze: bool = False,
+    uniform_init: float | None = None,
 ) -> nn.Embedding:
     """``nn.Embedding(V, E)``, optionally initialised from pretrained ``weights`` ``(V, E)`` and frozen.
+
+    Without ``weights`` the vectors start as torch's ``N(0, 1)``, or ``U(-a, a)`` with
+    ``a = uniform_init`` (Keras' default is ``a = 0.05``); the padding row stays zero.
 
     Example:
         >>> build_embedding(5, 3, 0, weights=torch.ones(5, 3), freeze=True).weight.requires_grad
         False
     """
     embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx)
+    if uniform_init is not None:
+        with torch.no_grad():
+            embedding.weight.uniform_(-uniform_init, uniform_init)
+            if padding_idx is not None:
+                embedding.weight[padding_idx].zero_()
     if weights is not None:
         expected = (vocab_size, embedding_dim)
         if tuple(weights.shape) != expected:

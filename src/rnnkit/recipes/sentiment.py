@@ -54,6 +54,7 @@ class SentimentModel:
     rnn: RNNConfig = field(default_factory=lambda: RNNConfig(cell="gru", hidden_size=128, bidirectional=True))
     pooling: str = "max"
     dropout: float = 0.4
+    embedding_uniform_init: float | None = None
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,11 @@ PRESETS = {
     "seed-simplernn": SentimentConfig(
         data=SentimentData(max_vocab=10000, min_freq=1, max_len=200, truncate="pre"),
         model=SentimentModel(
-            embedding_dim=32, rnn=RNNConfig(cell="rnn", hidden_size=32), pooling="last", dropout=0.0
+            embedding_dim=32,
+            rnn=RNNConfig(cell="rnn", hidden_size=32),
+            pooling="last",
+            dropout=0.0,
+            embedding_uniform_init=0.05,  # Keras' Embedding default
         ),
         train=TrainConfig(epochs=5, batch_size=128, lr=1e-3, validation_split=0.2),
     ),
@@ -105,6 +110,7 @@ def build_model(config: SentimentConfig, vocab_size: int) -> SequenceClassifier:
             rnn=model.rnn,
             pooling=model.pooling,
             dropout=model.dropout,
+            embedding_uniform_init=model.embedding_uniform_init,
         )
     )
 
