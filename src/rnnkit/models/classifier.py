@@ -100,13 +100,14 @@ class SequenceClassifier(nn.Module):
         inputs = self._embed(x)  # (B, T, E or D)
         B, T = inputs.shape[:2]
         outputs, state = self.rnn(inputs, lengths=lengths)  # (B, T, K*H)
-        mask = (
-            torch.ones(B, T, dtype=torch.bool, device=inputs.device)
-            if lengths is None
-            else lengths_to_mask(torch.as_tensor(lengths, device=inputs.device), T)
-        )
         weights = None
         pooling = self.config.pooling
+        if pooling != "last":  # the other poolings look at valid steps only
+            mask = (
+                torch.ones(B, T, dtype=torch.bool, device=inputs.device)
+                if lengths is None
+                else lengths_to_mask(torch.as_tensor(lengths, device=inputs.device), T)
+            )
         if pooling == "last":
             h_n = state[0] if isinstance(state, tuple) else state  # (L*K, B, H)
             pooled = last_state(h_n, self.config.rnn.num_directions)

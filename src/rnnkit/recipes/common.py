@@ -60,11 +60,20 @@ class ClassificationTask:
         logits, labels = self.logits(model, batch)
         return self.loss_of(logits, labels), labels.shape[0]
 
-    def metrics(self, model: nn.Module, batch: Sequence[Tensor | None]) -> dict[str, tuple[Tensor, Tensor]]:
-        logits, labels = self.logits(model, batch)
+    def accuracy_of(self, logits: Tensor, labels: Tensor) -> tuple[Tensor, Tensor]:
         if self.num_classes == 1:
-            return {"accuracy": binary_accuracy(logits.squeeze(-1), labels)}
-        return {"accuracy": accuracy(logits, labels)}
+            return binary_accuracy(logits.squeeze(-1), labels)
+        return accuracy(logits, labels)
+
+    def metrics(self, model: nn.Module, batch: Sequence[Tensor | None]) -> dict[str, tuple[Tensor, Tensor]]:
+        return {"accuracy": self.accuracy_of(*self.logits(model, batch))}
+
+    def evaluate_batch(
+        self, model: nn.Module, batch: Sequence[Tensor | None]
+    ) -> tuple[Tensor, int, dict[str, tuple[Tensor, Tensor]]]:
+        """Loss and accuracy from one forward pass (the trainer's evaluation path)."""
+        logits, labels = self.logits(model, batch)
+        return self.loss_of(logits, labels), labels.shape[0], {"accuracy": self.accuracy_of(logits, labels)}
 
 
 class BatchDataset(Dataset):

@@ -8,6 +8,8 @@ The trainer is generic over models and data; a task turns ``(model, batch)`` int
 - optionally ``metrics(model, batch) -> {name: (sum, count)}``: run on validation batches (eval mode,
   no gradients); reported as ``val_<name> = sum / count`` over the epoch and over all ranks. Build
   the pairs with :mod:`rnnkit.training.metrics` (``accuracy`` returns ``(correct, count)``).
+- optionally ``evaluate_batch(model, batch) -> (loss, count, {name: (sum, count)})``: both of the above
+  from one forward pass; when present the trainer evaluates with it instead of calling the model twice.
 
 ``model`` is what the trainer trains: under DDP it is the DistributedDataParallel wrapper, so call
 ``model(...)`` (its forward) rather than a submodule, or gradients are not averaged over ranks.

@@ -271,13 +271,19 @@ class Trainer(TrainerStateMixin):
         was_training = model.training
         model.eval()
         metrics_fn = getattr(self.task, "metrics", None)
+        evaluate_fn = getattr(self.task, "evaluate_batch", None)  # loss and metrics from one forward
         sums = MetricSums()
         try:
             for batch in loader:
                 batch = move_to_device(batch, self.device, non_blocking=True)
                 with autocast(self.config.precision, self.device):
-                    loss, count = check_loss_output(self.task.compute_loss(model, batch), training=False)
-                    pairs = dict(metrics_fn(model, batch)) if metrics_fn is not None else {}
+                    if evaluate_fn is not None:
+                        loss, count, pairs = evaluate_fn(model, batch)
+                        loss, count = check_loss_output((loss, count), training=False)
+                        pairs = dict(pairs)
+                    else:
+                        loss, count = check_loss_output(self.task.compute_loss(model, batch), training=False)
+                        pairs = dict(metrics_fn(model, batch)) if metrics_fn is not None else {}
                 if "loss" in pairs:
                     raise ValueError(
                         "task.metrics returned a metric named 'loss'; the trainer reports the loss itself."
