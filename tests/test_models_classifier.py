@@ -92,7 +92,7 @@ def test_bad_input_is_named():
     model = SequenceClassifier(config)
     with pytest.raises(ValueError, match=r"token ids must be in \[0, 10\), got min 0, max 12"):
         model(torch.tensor([[1, 12, 0]]))
-    with pytest.raises(ValueError, match="integer ids of shape"):
+    with pytest.raises(ValueError, match="integer tensor of shape"):
         model(torch.randn(2, 3, 4))
     with pytest.raises(ValueError, match="set exactly one of vocab_size"):
         SequenceClassifier(ClassifierConfig(num_classes=2))

@@ -198,9 +198,9 @@ def test_tied_embeddings_share_the_weight_and_translate_restores_the_mode() -> N
 def test_bad_inputs_are_rejected() -> None:
     model = Seq2Seq(config())
     src, lengths, tgt = reverse_task()
-    with pytest.raises(ValueError, match=r"src ids must be in \[0, 8\)"):
+    with pytest.raises(ValueError, match=r"src must be in \[0, 8\)"):
         model(src + 5, lengths, tgt[:, :-1])
-    with pytest.raises(ValueError, match=r"tgt_in ids must be in \[0, 8\)"):
+    with pytest.raises(ValueError, match=r"tgt_in must be in \[0, 8\)"):
         model(src, lengths, tgt[:, :-1] + 8)
     with pytest.raises(ValueError, match="lengths must have shape"):
         model(src, lengths[:5], tgt[:, :-1])
@@ -212,7 +212,7 @@ def test_bad_inputs_are_rejected() -> None:
         model(src, lengths, tgt[:, 1:])
     with pytest.raises(ValueError, match="batch"):
         model(src, lengths, tgt[:4, :-1])
-    with pytest.raises(ValueError, match="integer token ids"):
+    with pytest.raises(ValueError, match="src must be an integer tensor"):
         model(src.float(), lengths, tgt[:, :-1])
     with pytest.raises(ValueError, match="T\\+1 >= 2"):
         model.loss(src, lengths, tgt[:, :1])

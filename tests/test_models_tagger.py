@@ -155,9 +155,9 @@ def test_bad_inputs_raise_clear_errors() -> None:
         model(x.masked_fill(x == x.max(), V))
     with pytest.raises(ValueError, match=r"token ids must be in \[0, 12\), got min -1"):
         model(x - x.min() - 1)
-    with pytest.raises(ValueError, match=r"integer ids of shape \(batch, time\).*\(2, 4, 1\)"):
+    with pytest.raises(ValueError, match=r"integer tensor of shape \(batch, time\).*\(2, 4, 1\)"):
         model(x.unsqueeze(-1))
-    with pytest.raises(ValueError, match="integer ids of shape"):
+    with pytest.raises(ValueError, match="integer tensor of shape"):
         model(x.float())
     with pytest.raises(ValueError, match=r"tags must have shape \(2, 4\).*got \(2, 3\)"):
         model.loss(x, torch.zeros(2, 3, dtype=torch.long), lengths)

@@ -8,7 +8,7 @@ import torch
 from torch import Tensor, nn
 
 from ..layers.masking import lengths_to_mask
-from .embedding import build_embedding, check_one_input_kind
+from .embedding import build_embedding, check_one_input_kind, check_token_ids
 from .encoder import RNNConfig, build_rnn
 from .pooling import POOLINGS, AdditiveAttentionPooling, last_state, masked_max, masked_mean
 
@@ -128,14 +128,5 @@ class SequenceClassifier(nn.Module):
                     f"got shape {tuple(x.shape)}."
                 )
             return x
-        if x.dim() != 2 or x.is_floating_point():
-            raise ValueError(
-                f"SequenceClassifier: token input must be integer ids of shape (batch, time), got "
-                f"{x.dtype} of shape {tuple(x.shape)}."
-            )
-        if x.numel() and (int(x.min()) < 0 or int(x.max()) >= self.config.vocab_size):
-            raise ValueError(
-                f"SequenceClassifier: token ids must be in [0, {self.config.vocab_size}), got "
-                f"min {int(x.min())}, max {int(x.max())}. Map unknown tokens to the unk id first."
-            )
+        check_token_ids("SequenceClassifier", "token ids", x, self.config.vocab_size)
         return self.dropout(self.embedding(x))  # (B, T, E)

@@ -15,6 +15,31 @@ def check_one_input_kind(owner: str, vocab_size: int | None, input_size: int | N
         )
 
 
+def check_token_ids(owner: str, name: str, ids: object, vocab_size: int, min_time: int = 0) -> None:
+    """Token ids must be an integer tensor ``(batch, time)`` with every id in ``[0, vocab_size)``.
+
+    Raises ``ValueError`` naming the model, the argument, what it got and the fix.
+    """
+    if (
+        not isinstance(ids, Tensor)
+        or ids.dim() != 2
+        or ids.is_floating_point()
+        or ids.is_complex()
+        or ids.dtype == torch.bool
+        or ids.shape[1] < min_time
+    ):
+        got = f"{ids.dtype} of shape {tuple(ids.shape)}" if isinstance(ids, Tensor) else type(ids).__name__
+        time = f"time >= {min_time}" if min_time else "time"
+        raise ValueError(f"{owner}: {name} must be an integer tensor of shape (batch, {time}), got {got}.")
+    if ids.numel():
+        low, high = int(ids.min()), int(ids.max())
+        if low < 0 or high >= vocab_size:
+            raise ValueError(
+                f"{owner}: {name} must be in [0, {vocab_size}), got min {low}, max {high}. "
+                "Map unknown tokens to the unk id first."
+            )
+
+
 def build_embedding(
     vocab_size: int,
     embedding_dim: int,

@@ -9,6 +9,7 @@ from torch import Tensor, nn
 from torch.nn import functional as F
 
 from .decoding import greedy_decode, sample_decode
+from .embedding import check_token_ids
 from .encoder import RNNConfig, build_rnn
 
 State = Tensor | tuple[Tensor, ...]
@@ -80,19 +81,7 @@ class LanguageModel(nn.Module):
 
     def check_tokens(self, tokens: Tensor, name: str = "tokens") -> None:
         """Token ids must be integers of shape (batch, time) inside the vocabulary."""
-        if not isinstance(tokens, Tensor) or tokens.dim() != 2 or tokens.is_floating_point():
-            got = (
-                f"{tokens.dtype} {tuple(tokens.shape)}"
-                if isinstance(tokens, Tensor)
-                else type(tokens).__name__
-            )
-            raise ValueError(f"{type(self).__name__}: {name} must be integer ids (batch, time), got {got}.")
-        V = self.config.vocab_size
-        if tokens.numel() and (int(tokens.min()) < 0 or int(tokens.max()) >= V):
-            raise ValueError(
-                f"{type(self).__name__}: {name} must be in [0, {V}), got min {int(tokens.min())}, "
-                f"max {int(tokens.max())}. Map unknown tokens to the unk id first."
-            )
+        check_token_ids(type(self).__name__, name, tokens, self.config.vocab_size)
 
     def forward(
         self, tokens: Tensor, state: State | None = None, lengths: Tensor | None = None

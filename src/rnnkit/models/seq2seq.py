@@ -15,6 +15,7 @@ from ..layers.validation import check_lengths
 from .attention import BahdanauAttention, LuongAttention
 from .beam import beam_search
 from .decoding import greedy_decode, select_rows
+from .embedding import check_token_ids
 from .encoder import RNNConfig, build_rnn
 
 DECODER_CELLS: dict[str, type[RecurrentCell]] = {
@@ -25,7 +26,6 @@ DECODER_CELLS: dict[str, type[RecurrentCell]] = {
     "layernorm_gru": LayerNormGRUCell,
 }
 ATTENTIONS = ("bahdanau", "luong_dot", "luong_general", "none")
-_NOT_IDS = (torch.bool, torch.float16, torch.bfloat16, torch.float32, torch.float64)
 
 
 @dataclass(frozen=True)
@@ -330,16 +330,6 @@ class Seq2Seq(nn.Module):
     # -- input checks ---------------------------------------------------------------------------
 
     def _check_tokens(self, name: str, ids: Tensor, vocab_size: int, batch_size: int | None = None) -> None:
-        if not isinstance(ids, Tensor) or ids.dim() != 2 or ids.shape[1] < 1 or ids.dtype in _NOT_IDS:
-            got = (
-                f"{ids.dtype} of shape {tuple(ids.shape)}" if isinstance(ids, Tensor) else type(ids).__name__
-            )
-            raise ValueError(f"Seq2Seq: {name} must be integer token ids (batch, time >= 1), got {got}.")
+        check_token_ids("Seq2Seq", name, ids, vocab_size, min_time=1)
         if batch_size is not None and ids.shape[0] != batch_size:
             raise ValueError(f"Seq2Seq: {name} has batch {ids.shape[0]}, but src has batch {batch_size}.")
-        low, high = int(ids.min()), int(ids.max())
-        if low < 0 or high >= vocab_size:
-            raise ValueError(
-                f"Seq2Seq: {name} ids must be in [0, {vocab_size}), got min {low}, max {high}. "
-                "Map unknown tokens to the unk id first."
-            )

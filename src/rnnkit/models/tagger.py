@@ -11,7 +11,7 @@ from torch import Tensor, nn
 from ..layers.masking import lengths_to_mask
 from ..layers.validation import check_lengths
 from .crf import LinearChainCRF
-from .embedding import build_embedding, check_one_input_kind
+from .embedding import build_embedding, check_one_input_kind, check_token_ids
 from .encoder import RNNConfig, build_rnn
 
 HEADS = ("softmax", "crf")
@@ -165,16 +165,7 @@ class SequenceTagger(nn.Module):
                     f"{self.config.input_size}), got {x.dtype} of shape {tuple(x.shape)}."
                 )
             return x
-        if x.dim() != 2 or x.is_floating_point() or x.dtype == torch.bool:
-            raise ValueError(
-                f"SequenceTagger: token input must be integer ids of shape (batch, time), got "
-                f"{x.dtype} of shape {tuple(x.shape)}."
-            )
-        if x.numel() and (int(x.min()) < 0 or int(x.max()) >= self.config.vocab_size):
-            raise ValueError(
-                f"SequenceTagger: token ids must be in [0, {self.config.vocab_size}), got "
-                f"min {int(x.min())}, max {int(x.max())}. Map unknown tokens to the unk id first."
-            )
+        check_token_ids("SequenceTagger", "token ids", x, self.config.vocab_size)
         return self.dropout(self.embedding(x))  # (B, T, E)
 
     def _check_tags(self, tags: object, mask: Tensor, ignore_index: int) -> Tensor:
