@@ -174,6 +174,49 @@ def test_structural_check_names_missing_folders_and_foreign_members(tmp_path: Pa
     imdb_structural_check(write_archive(tmp_path, REVIEWS))  # passes
 
 
+def urls(*movies: str) -> str:
+    """A ``urls_<label>.txt``: line i is the movie of review ``<i>_<rating>.txt``."""
+    return "".join(f"http://www.imdb.com/title/{movie}/usercomments\n" for movie in movies)
+
+
+URLS = {
+    "aclImdb/train/urls_neg.txt": urls("tt00", "tt01", "tt02", "tt03"),
+    "aclImdb/train/urls_pos.txt": urls(*[f"tt{10 + i}" for i in range(11)]),
+    "aclImdb/test/urls_neg.txt": urls(*[f"tt9{i}" for i in range(6)]),
+    "aclImdb/test/urls_pos.txt": urls("tt80", "tt81", "tt82"),
+}
+
+
+def test_movie_ids_come_from_the_urls_line_of_each_review(tmp_path: Path) -> None:
+    write_archive(tmp_path, {**REVIEWS, **URLS})
+    with pytest.warns(UserWarning):
+        splits = load_imdb_splits(tmp_path, movie_ids=True)
+        without_movies = load_imdb_splits(tmp_path)
+    # train in member order: neg/1_1, neg/3_2, pos/10_8, pos/2_9 -> lines 1, 3 of neg and 10, 2 of pos
+    texts, labels, movies = splits["train"]
+    assert (texts, labels) == without_movies["train"]
+    assert movies == ["tt01", "tt03", "tt20", "tt12"]
+    assert splits["test"][2] == ["tt95", "tt82"]  # neg/5_4, pos/2_7
+
+
+def test_movie_ids_bad_urls_files_are_named(tmp_path: Path) -> None:
+    short = {**URLS, "aclImdb/train/urls_pos.txt": urls("tt10", "tt11", "tt12")}
+    write_archive(tmp_path, {**REVIEWS, **short})  # train/pos/10_8.txt needs line 10
+    with pytest.warns(UserWarning), pytest.raises(ValueError, match=r"train/pos/10_8\.txt has no line in"):
+        load_imdb_splits(tmp_path, movie_ids=True)
+    without = {k: v for k, v in URLS.items() if k != "aclImdb/test/urls_neg.txt"}
+    write_archive(tmp_path, {**REVIEWS, **without})
+    with pytest.warns(UserWarning), pytest.raises(ValueError, match=r"test/urls_neg\.txt is missing"):
+        load_imdb_splits(tmp_path, splits=("test",), movie_ids=True)
+    broken = {**URLS, "aclImdb/test/urls_pos.txt": urls("tt80") + "not a url\n"}
+    write_archive(tmp_path, {**REVIEWS, **broken})
+    with (
+        pytest.warns(UserWarning),
+        pytest.raises(ValueError, match=r"urls_pos\.txt line 2 is not an IMDB title"),
+    ):
+        load_imdb_splits(tmp_path, splits=("test",), movie_ids=True)
+
+
 def test_missing_archive_without_download(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="ai.stanford.edu"):
         load_imdb("train", tmp_path, download=False)
@@ -203,7 +246,7 @@ def imdb_mirror(tmp_path_factory: pytest.TempPathFactory):
     with pytest.MonkeyPatch.context() as patch, warnings.catch_warnings(record=True) as record:
         patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
         warnings.simplefilter("always")
-        splits = load_imdb_splits(root, download=False)
+        splits = load_imdb_splits(root, download=False, movie_ids=True)
     return splits, [str(w.message) for w in record]
 
 
@@ -222,16 +265,26 @@ def test_mirror_splits_sizes_and_balance(imdb_mirror) -> None:
     assert any("known repack" in m for m in messages)
     assert not any("empty review" in m for m in messages)
     for split in ("train", "test"):
-        texts, labels = splits[split]
+        texts, labels, _ = splits[split]
         assert len(texts) == len(labels) == 25_000
         assert labels == [0] * 12_500 + [1] * 12_500  # sorted by member name: neg/ then pos/
         assert all(tokenize(text) for text in texts[::50])  # spot check: nothing tokenizes to []
 
 
+def test_mirror_movies(imdb_mirror) -> None:
+    splits, _ = imdb_mirror
+    train_movies, test_movies = set(splits["train"][2]), set(splits["test"][2])
+    assert len(train_movies) == 3456 and len(test_movies) == 3581
+    # the README: at most 30 reviews per movie, and disjoint movies (one id is in both splits)
+    assert max(splits["train"][2].count(m) for m in list(train_movies)[:200]) <= 30
+    assert len(train_movies & test_movies) == 1
+    assert splits["train"][2][:2] == ["tt0064354", "tt0075648"]  # urls_neg.txt lines 0 and 10000
+
+
 def test_mirror_first_records(imdb_mirror) -> None:
     splits, _ = imdb_mirror
-    train_texts, train_labels = splits["train"]
-    test_texts, test_labels = splits["test"]
+    train_texts, train_labels, _ = splits["train"]
+    test_texts, test_labels, _ = splits["test"]
     # aclImdb/train/neg/0_3.txt and aclImdb/test/neg/0_2.txt
     assert train_labels[0] == 0 and train_texts[0].startswith(
         "Story of a man who has unnatural feelings for a pig."
@@ -246,6 +299,6 @@ def test_mirror_first_records(imdb_mirror) -> None:
 )
 def test_mirror_first_positive_review_is_the_official_one(imdb_mirror) -> None:
     splits, _ = imdb_mirror
-    texts, labels = splits["train"]
+    texts, labels, _ = splits["train"]
     # aclImdb/train/pos/0_9.txt, the first positive review, in the official archive
     assert labels[12_500] == 1 and texts[12_500].startswith("Bromwell High is a cartoon comedy.")

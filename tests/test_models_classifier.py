@@ -9,7 +9,7 @@ from torch.nn import functional as F
 from rnnkit.models.classifier import ClassifierConfig, SequenceClassifier
 from rnnkit.models.encoder import CELLS, RNNConfig
 
-POOLINGS = ["last", "mean", "max", "attention"]
+POOLINGS = ["last", "mean", "max", "max_mean", "attention"]
 
 
 def _tiny_task() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -85,6 +85,43 @@ def test_real_valued_input_binary_logit_and_pretrained_embedding():
     frozen = SequenceClassifier(config, embedding_weights=vectors, freeze_embedding=True)
     assert torch.equal(frozen.embedding.weight.detach(), vectors)
     assert not frozen.embedding.weight.requires_grad
+
+
+def test_max_mean_pooling_is_max_then_mean_of_the_valid_outputs():
+    torch.manual_seed(0)
+    x, lengths, _ = _tiny_task()
+    config = ClassifierConfig(
+        num_classes=1, vocab_size=10, embedding_dim=4, rnn=RNNConfig(hidden_size=3), pooling="max_mean"
+    )
+    model = SequenceClassifier(config).eval()
+    assert model.head.in_features == 6
+    captured = {}
+    model.head.register_forward_hook(lambda module, args, out: captured.update(pooled=args[0]))
+    model(x, lengths)
+    outputs, _ = model.rnn(model.embedding(x), lengths=lengths)
+    for b, n in enumerate(lengths.tolist()):
+        valid = outputs[b, :n]  # (n, 3)
+        expected = torch.cat([valid.max(0).values, valid.mean(0)])
+        torch.testing.assert_close(captured["pooled"][b], expected)
+
+
+def test_token_dropout_zeroes_whole_tokens_in_training_only():
+    torch.manual_seed(0)
+    config = ClassifierConfig(
+        num_classes=1, vocab_size=10, embedding_dim=16, rnn=RNNConfig(hidden_size=3), token_dropout=0.25
+    )
+    model = SequenceClassifier(config)
+    x = torch.randint(1, 10, (64, 50))
+    embedded = model._embed(x)  # (B, T, E), training mode
+    plain = model.embedding(x)
+    zeroed = (embedded == 0).all(-1)  # whole token vectors
+    assert 0.2 < zeroed.float().mean().item() < 0.3
+    torch.testing.assert_close(embedded[~zeroed], plain[~zeroed] / 0.75)
+    assert ((embedded == 0).any(-1) == zeroed).all()  # never part of a vector
+    model.eval()
+    torch.testing.assert_close(model._embed(x), plain)
+    with pytest.raises(ValueError, match="token_dropout must be in \\[0, 1\\), got 1.0"):
+        SequenceClassifier(ClassifierConfig(num_classes=1, vocab_size=10, token_dropout=1.0))
 
 
 def test_bad_input_is_named():

@@ -27,8 +27,11 @@ NEGATIVE = [
 ]
 
 
+SPLIT_DIGIT = {"train": 1, "test": 2}
+
+
 def write_tiny_imdb(root: Path, copies: int = 30) -> Path:
-    """An aclImdb_v1.tar.gz with the official layout and a few hundred short reviews."""
+    """An aclImdb_v1.tar.gz with the official layout, a few hundred short reviews, 3 per movie."""
     folder = root / "imdb"
     folder.mkdir(parents=True)
     archive = folder / "aclImdb_v1.tar.gz"
@@ -41,6 +44,13 @@ def write_tiny_imdb(root: Path, copies: int = 30) -> Path:
                     info = tarfile.TarInfo(f"aclImdb/{split}/{label}/{i}_{rating}.txt")
                     info.size = len(text)
                     tar.addfile(info, io.BytesIO(text))
+                prefix = f"{SPLIT_DIGIT[split]}{label == 'pos':d}"
+                movies = "".join(
+                    f"http://www.imdb.com/title/tt{prefix}{i // 3:05d}/usercomments\n" for i in range(copies)
+                ).encode()
+                info = tarfile.TarInfo(f"aclImdb/{split}/urls_{label}.txt")
+                info.size = len(movies)
+                tar.addfile(info, io.BytesIO(movies))
     return archive
 
 
@@ -74,6 +84,8 @@ def test_sentiment_train_evaluate_predict_resume(tiny_imdb, tmp_path, capsys):
         assert (run / name).is_file(), name
     trained = json.loads((run / "test_metrics.json").read_text())
     assert trained["test_examples"] == 60
+    assert trained["validation_by"] == "movie"
+    assert trained["validation_examples"] == 6  # 10% of 60 reviews: two movies of 3
 
     assert _run(["evaluate", str(run), *common]) == 0
     evaluated = json.loads(capsys.readouterr().out)
@@ -87,6 +99,20 @@ def test_sentiment_train_evaluate_predict_resume(tiny_imdb, tmp_path, capsys):
     assert _run(["train", "sentiment", "--resume", "--out", str(run), *common]) == 0
     resumed = json.loads((run / "test_metrics.json").read_text())
     assert resumed["test_accuracy"] == pytest.approx(trained["test_accuracy"])
+
+
+def test_sentiment_validation_holds_out_whole_movies() -> None:
+    from rnnkit.recipes.sentiment import SentimentData, split_validation
+
+    movies = [f"tt{i // 7:04d}" for i in range(700)]  # 100 movies, 7 reviews each
+    labels = [i % 2 for i in range(700)]
+    val, train = split_validation(labels, movies, SentimentData(), 0.1, seed=0)
+    assert {movies[i] for i in val}.isdisjoint({movies[i] for i in train})
+    assert len(val) == 70 and sorted(val + train) == list(range(700))
+    val, train = split_validation(labels, movies, SentimentData(validation_by="review"), 0.1, seed=0)
+    assert len(val) == 70 and {movies[i] for i in val} & {movies[i] for i in train}  # shares movies
+    with pytest.raises(ValueError, match="validation_by must be 'movie' or 'review', got 'film'"):
+        SentimentData(validation_by="film")
 
 
 def test_sentiment_bad_inputs_are_one_red_line(tiny_imdb, tmp_path, capsys):

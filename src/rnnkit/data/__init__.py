@@ -4,6 +4,7 @@
 - :mod:`~rnnkit.data.text`: word tokenisation of review text.
 - :mod:`~rnnkit.data.vocab`: token <-> id with padding and unknown ids, saved as JSON.
 - :mod:`~rnnkit.data.batching`: ``pad_sequences`` (ids + lengths) and length-bucketed batch sampling.
+- :mod:`~rnnkit.data.splits`: validation splits that hold out whole groups (movies, speakers).
 - :mod:`~rnnkit.data.datasets`: one loader per dataset (IMDB, MNIST).
 
 Example:
@@ -24,6 +25,7 @@ from .datasets import (
     mnist_structural_check,
 )
 from .download import DownloadError, RemoteFile, data_root, fetch, sha256_of
+from .splits import group_split
 from .text import tokenize
 from .vocab import Vocab
 
@@ -36,6 +38,7 @@ __all__ = [
     "Vocab",
     "data_root",
     "fetch",
+    "group_split",
     "imdb_structural_check",
     "load_imdb",
     "load_imdb_splits",

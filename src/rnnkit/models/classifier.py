@@ -25,9 +25,14 @@ class ClassifierConfig:
         embedding_dim: E, size of the token embedding.
         padding_idx: the pad token id (its embedding stays zero).
         rnn: the recurrent layers.
-        pooling: ``last`` (final state), ``mean`` or ``max`` over valid steps, or ``attention``.
+        pooling: ``last`` (final state), ``mean`` or ``max`` over valid steps, ``max_mean`` (both,
+            concatenated: ``(B, 2*K*H)``, as ULMFiT's concat pooling without the last state), or
+            ``attention``.
         attention_size: hidden size of the attention scorer.
         dropout: on the embedding and on the pooled vector, in training.
+        token_dropout: in training, zero whole token vectors with this probability (scaling the kept
+            ones by ``1 / (1 - p)``), so the model cannot lean on any single word, such as a name
+            that only appears in reviews of one movie.
         embedding_uniform_init: start the embedding at ``U(-a, a)`` instead of torch's ``N(0, 1)``
             (Keras uses a = 0.05).
     """
@@ -41,6 +46,7 @@ class ClassifierConfig:
     pooling: str = "last"
     attention_size: int = 64
     dropout: float = 0.0
+    token_dropout: float = 0.0
     embedding_uniform_init: float | None = None
 
 
@@ -72,6 +78,10 @@ class SequenceClassifier(nn.Module):
         check_one_input_kind("ClassifierConfig", config.vocab_size, config.input_size)
         if config.pooling not in POOLINGS:
             raise ValueError(f"ClassifierConfig: pooling must be one of {POOLINGS}, got {config.pooling!r}.")
+        if not 0.0 <= config.token_dropout < 1.0:
+            raise ValueError(
+                f"ClassifierConfig: token_dropout must be in [0, 1), got {config.token_dropout}."
+            )
         if config.num_classes < 1:
             raise ValueError(f"ClassifierConfig: num_classes must be >= 1, got {config.num_classes}.")
         self.config = config
@@ -88,7 +98,7 @@ class SequenceClassifier(nn.Module):
             )
             features = config.embedding_dim
         self.rnn = build_rnn(config.rnn, features)
-        pooled = config.rnn.output_size
+        pooled = config.rnn.output_size * (2 if config.pooling == "max_mean" else 1)
         self.attention = (
             AdditiveAttentionPooling(pooled, config.attention_size) if config.pooling == "attention" else None
         )
@@ -115,6 +125,8 @@ class SequenceClassifier(nn.Module):
             pooled = masked_mean(outputs, mask)
         elif pooling == "max":
             pooled = masked_max(outputs, mask)
+        elif pooling == "max_mean":
+            pooled = torch.cat([masked_max(outputs, mask), masked_mean(outputs, mask)], dim=-1)
         else:
             pooled, weights = self.attention(outputs, mask)
         logits = self.head(self.dropout(pooled))  # (B, C)
@@ -129,4 +141,8 @@ class SequenceClassifier(nn.Module):
                 )
             return x
         check_token_ids("SequenceClassifier", "token ids", x, self.config.vocab_size)
-        return self.dropout(self.embedding(x))  # (B, T, E)
+        embedded = self.embedding(x)  # (B, T, E)
+        if self.training and self.config.token_dropout > 0:
+            keep = torch.bernoulli(torch.full_like(embedded[..., :1], 1.0 - self.config.token_dropout))
+            embedded = embedded * keep / (1.0 - self.config.token_dropout)  # (B, T, 1) mask: whole tokens
+        return self.dropout(embedded)

@@ -1,4 +1,4 @@
-"""From a sequence of hidden states to one vector: last state, mean, max or additive attention.
+"""From a sequence of hidden states to one vector: last state, mean, max, both, or additive attention.
 
 Every pooling looks at valid steps only (``mask`` True), so padding never leaks into the result.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-POOLINGS = ("last", "mean", "max", "attention")
+POOLINGS = ("last", "mean", "max", "max_mean", "attention")
 
 
 def masked_mean(outputs: Tensor, mask: Tensor) -> Tensor:

@@ -8,6 +8,12 @@ are the members ``aclImdb/{train,test}/{pos,neg}/<id>_<rating>.txt``, one UTF-8 
 Order: reviews come sorted by member name (plain string order, so ``neg`` before ``pos`` and
 ``10_2.txt`` before ``2_3.txt``), whatever the order inside the archive; shuffle before training.
 
+Movies: ``aclImdb/<split>/urls_{pos,neg}.txt`` give, on line ``i``, the IMDB page of the movie that
+review ``<i>_<rating>.txt`` is about (``.../title/tt0453418/usercomments``). The train and test
+splits hold disjoint movies (at most 30 reviews each), so a validation split drawn by review shares
+movies with training and reads optimistic; ``movie_ids=True`` returns the ``tt...`` id of each
+review so a validation split can be drawn by movie, as the test split is.
+
 Empty review files are kept as ``""`` (with a warning; the official data has none), so indices stay
 aligned with the files. They tokenize to ``[]``; ``Vocab.encode_all`` turns them into one unknown
 token, as ``pad_sequences`` needs at least one step.
@@ -24,6 +30,7 @@ Example:
 from __future__ import annotations
 
 import gzip
+import re
 import tarfile
 import warnings
 import zlib
@@ -52,6 +59,7 @@ SPLITS = ("train", "test")
 LABELS = {"neg": 0, "pos": 1}
 _ROOT = "aclImdb"
 _CHUNK = 1 << 20
+_MOVIE_ID = re.compile(r"/title/(tt\d+)")
 
 
 def _member_name(member: tarfile.TarInfo) -> str:
@@ -121,15 +129,58 @@ def imdb_structural_check(path: str | Path) -> None:
     raise ValueError(f"{path}: no review in {folders}; expected the official {_ROOT} layout.")
 
 
-def _read_reviews(path: Path, splits: Sequence[str]) -> dict[str, tuple[list[str], list[int]]]:
-    """One pass over the archive, collecting the labelled reviews of ``splits``."""
+def _movie_ids(path: Path, member: str, data: bytes) -> list[str]:
+    """The movie id on each line of a ``urls_<label>.txt`` member."""
+    ids = []
+    for number, line in enumerate(data.decode("utf-8", errors="replace").splitlines(), 1):
+        match = _MOVIE_ID.search(line)
+        if match is None:
+            raise ValueError(
+                f"{path}: {member} line {number} is not an IMDB title URL ({line[:80]!r}); expected "
+                "http://www.imdb.com/title/tt<digits>/usercomments. The archive is not the official one."
+            )
+        ids.append(match.group(1))
+    return ids
+
+
+def _review_movie(path: Path, name: str, urls: dict[str, list[str]]) -> str:
+    """Movie of review ``aclImdb/<split>/<label>/<i>_<rating>.txt``: line ``i`` of its urls file."""
+    _, split, label, filename = name.split("/")
+    key = f"{split}/{label}"
+    if key not in urls:
+        raise ValueError(
+            f"{path}: {_ROOT}/{split}/urls_{label}.txt is missing; it names each review's movie. "
+            "Pass movie_ids=False to read the reviews without it."
+        )
+    index = filename.split("_", 1)[0]
+    if not index.isdigit() or int(index) >= len(urls[key]):
+        raise ValueError(
+            f"{path}: review {name} has no line in {_ROOT}/{split}/urls_{label}.txt "
+            f"({len(urls[key])} lines); expected files named <line>_<rating>.txt."
+        )
+    return urls[key][int(index)]
+
+
+def _read_reviews(path: Path, splits: Sequence[str], movie_ids: bool = False) -> dict[str, tuple[list, ...]]:
+    """One pass over the archive, collecting the labelled reviews of ``splits`` (and their movies)."""
     found: dict[str, list[tuple[str, str, int]]] = {split: [] for split in splits}
+    urls: dict[str, list[str]] = {}  # "<split>/<label>" -> movie id per review number
     empty: list[str] = []
     try:
         with tarfile.open(path, "r|gz") as archive:
             for member in archive:
                 name = _member_name(member)
                 parts = name.split("/")
+                if (
+                    movie_ids
+                    and len(parts) == 3
+                    and parts[1] in found
+                    and parts[2] in {f"urls_{label}.txt" for label in LABELS}
+                    and member.isfile()
+                ):
+                    label = parts[2][len("urls_") : -len(".txt")]
+                    urls[f"{parts[1]}/{label}"] = _movie_ids(path, name, archive.extractfile(member).read())
+                    continue
                 if (
                     len(parts) != 4
                     or parts[0] != _ROOT
@@ -167,7 +218,12 @@ def _read_reviews(path: Path, splits: Sequence[str]) -> dict[str, tuple[list[str
                 f"official layout. Delete it and run again to download {IMDB_ARCHIVE.url}."
             )
         reviews.sort(key=lambda review: review[0])
-        result[split] = ([text for _, text, _ in reviews], [label for _, _, label in reviews])
+        texts = [text for _, text, _ in reviews]
+        labels = [label for _, _, label in reviews]
+        if movie_ids:
+            result[split] = (texts, labels, [_review_movie(path, name, urls) for name, _, _ in reviews])
+        else:
+            result[split] = (texts, labels)
     return result
 
 
@@ -175,7 +231,8 @@ def load_imdb_splits(
     root: str | Path | None = None,
     download: bool = True,
     splits: Sequence[str] = SPLITS,
-) -> dict[str, tuple[list[str], list[int]]]:
+    movie_ids: bool = False,
+) -> dict[str, tuple[list, ...]]:
     """Several splits in one pass over the archive: ``{split: (texts, labels)}``.
 
     Args:
@@ -183,13 +240,16 @@ def load_imdb_splits(
             ``root/imdb/aclImdb_v1.tar.gz``.
         download: download the archive if it is missing.
         splits: any of ``"train"``, ``"test"``.
+        movie_ids: also return each review's movie (``"tt0453418"``), from the split's
+            ``urls_{pos,neg}.txt``, for validation splits drawn by movie.
 
     Returns:
         For each split, the review texts and their labels (1 = positive, 0 = negative), sorted by
-        member name.
+        member name; with ``movie_ids``, ``(texts, labels, movies)``.
 
     Raises:
-        ValueError: an unknown split; an archive that is damaged, not UTF-8 or has the wrong digest.
+        ValueError: an unknown split; an archive that is damaged, not UTF-8 or has the wrong digest;
+            with ``movie_ids``, a urls file that is missing, short or malformed.
         FileNotFoundError: the archive is missing and ``download`` is False.
     """
     if isinstance(splits, str):
@@ -204,7 +264,7 @@ def load_imdb_splits(
         structural_check=imdb_structural_check,
         known_repacks=IMDB_REPACKS,
     )
-    return _read_reviews(path, splits)
+    return _read_reviews(path, splits, movie_ids)
 
 
 def load_imdb(
