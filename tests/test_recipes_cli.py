@@ -87,6 +87,15 @@ def test_sentiment_train_evaluate_predict_resume(tiny_imdb, tmp_path, capsys):
     assert trained["validation_by"] == "movie"
     assert trained["validation_examples"] == 6  # 10% of 60 reviews: two movies of 3
 
+    # A fresh run into the same folder is refused before it writes anything there
+    recipe = (run / "recipe.json").read_bytes()
+    assert (
+        _run(["train", "sentiment", "--quick", "--out", str(run), "--set", "model.embedding_dim=8", *common])
+        == 2
+    )
+    assert "already holds a run" in capsys.readouterr().err
+    assert (run / "recipe.json").read_bytes() == recipe
+
     assert _run(["evaluate", str(run), *common]) == 0
     evaluated = json.loads(capsys.readouterr().out)
     assert evaluated["test_accuracy"] == pytest.approx(trained["test_accuracy"])

@@ -15,11 +15,22 @@ from torch.nn import functional as F
 from torch.utils.data import Dataset
 
 from ..training.metrics import accuracy, binary_accuracy
+from ..training.run_folder import RunFolder
 
 
 def new_run_dir(task: str, out: str | Path | None = None) -> Path:
-    """``out`` if given, else ``runs/<task>-<YYYYmmdd-HHMMSS>`` (created)."""
+    """``out`` if given, else ``runs/<task>-<YYYYmmdd-HHMMSS>`` (created).
+
+    Refuses a folder that already holds a run, before anything is written into it: a fresh run there
+    would overwrite the old run's ``recipe.json`` and vocabulary, and its weights would no longer load.
+    """
     path = Path(out) if out is not None else Path("runs") / f"{task}-{time.strftime('%Y%m%d-%H%M%S')}"
+    held = [name for name in ("recipe.json", RunFolder.STATE, "model.safetensors") if (path / name).exists()]
+    if held:
+        raise ValueError(
+            f"{path} already holds a run ({', '.join(held)}). Add --resume to continue it, or pass a "
+            "new --out folder to start a fresh run."
+        )
     path.mkdir(parents=True, exist_ok=True)
     return path
 
