@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import sys
 import tarfile
 import warnings
 from pathlib import Path
@@ -206,6 +207,39 @@ def test_mnist_train_evaluate_predict(tmp_path, capsys):
     np.save(image, np.zeros((3, 3)))
     assert _run(["predict", str(run), str(image)]) == 2
     assert "expected (28, 28)" in capsys.readouterr().err
+
+
+def test_mnist_predict_reads_pictures(tmp_path, capsys):
+    from PIL import Image
+
+    from rnnkit.data import load_mnist
+
+    run = tmp_path / "run"
+    assert _run(["train", "mnist", "--quick", "--out", str(run)]) == 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the mirror's npz is a known repack
+        digit = load_mnist()["x_test"][0]  # (28, 28) uint8, light on dark
+    Image.fromarray(digit).save(tmp_path / "as_mnist.png")
+    Image.fromarray(255 - digit).convert("RGB").save(tmp_path / "dark_on_white.png")  # inverted back
+    Image.fromarray(digit).resize((56, 56)).save(tmp_path / "large.bmp")
+    capsys.readouterr()
+    inputs = ["test:0", *(str(tmp_path / n) for n in ("as_mnist.png", "dark_on_white.png", "large.bmp"))]
+    assert _run(["predict", str(run), *inputs]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 4 and all("digit=" in line for line in lines)
+    same_pixels = [line.split("  ", 1)[1] for line in lines[:3]]  # digit and probability, not the input
+    assert same_pixels[0] == same_pixels[1] == same_pixels[2]  # lossless PNG, and the inversion undone
+    (tmp_path / "broken.png").write_bytes(b"not a png")
+    assert _run(["predict", str(run), str(tmp_path / "broken.png")]) == 2
+    assert "is not a readable image" in capsys.readouterr().err
+
+
+def test_reading_a_picture_without_pillow_says_what_to_install(tmp_path, monkeypatch):
+    from rnnkit.recipes.mnist import read_digit_image
+
+    monkeypatch.setitem(sys.modules, "PIL", None)  # import PIL now raises ImportError
+    with pytest.raises(ValueError, match=r'needs Pillow: pip install "rnnkit\[images\]"'):
+        read_digit_image(tmp_path / "digit.png")
 
 
 def test_tasks_and_unknown_task(capsys):

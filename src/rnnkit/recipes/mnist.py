@@ -174,10 +174,39 @@ def evaluate(config: MnistConfig, run_dir: Path, data_dir: str | None = None) ->
     }
 
 
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".pgm", ".tif", ".tiff")
+
+
+def read_digit_image(path: Path) -> np.ndarray:
+    """A picture of a digit as MNIST pixels: ``(28, 28)`` uint8, light digit on a dark background.
+
+    The picture is converted to grey, resized to 28x28 if it has another size, and inverted when its
+    mean is above mid-grey (a dark digit on white paper), since MNIST digits are light on black.
+    Needs Pillow (``pip install "rnnkit[images]"``).
+    """
+    try:
+        from PIL import Image, UnidentifiedImageError
+    except ImportError:
+        raise ValueError(
+            f'predict: reading {path} needs Pillow: pip install "rnnkit[images]" '
+            "(or pass a 28x28 .npy array)."
+        ) from None
+    try:
+        with Image.open(path) as picture:
+            grey = picture.convert("L")
+    except (UnidentifiedImageError, OSError) as error:
+        raise ValueError(f"predict: {path} is not a readable image ({error}).") from None
+    if grey.size != (28, 28):
+        grey = grey.resize((28, 28), Image.LANCZOS)
+    pixels = np.asarray(grey, dtype=np.uint8)
+    return 255 - pixels if pixels.mean() > 127.5 else pixels
+
+
 def predict(
     config: MnistConfig, run_dir: Path, inputs: list[str], data_dir: str | None = None
 ) -> list[dict[str, Any]]:
-    """The digit in each input: ``test:N`` (the N-th test image) or a ``.npy`` file holding a 28x28 image."""
+    """The digit in each input: ``test:N`` (the N-th test image), a ``.npy`` file holding a 28x28 image
+    (pixels 0-255), or a picture file (PNG, JPEG, ...; see :func:`read_digit_image`)."""
     model = load_trained(run_dir, config)
     images = []
     for item in inputs:
@@ -189,10 +218,14 @@ def predict(
             images.append(arrays["x_test"][index])
             continue
         path = Path(item)
-        if path.suffix != ".npy" or not path.is_file():
+        if not path.is_file() or path.suffix.lower() not in (".npy", *IMAGE_SUFFIXES):
             raise ValueError(
-                f"predict: {item!r} is neither test:N nor an existing .npy file of a 28x28 image."
+                f"predict: {item!r} is neither test:N nor an existing .npy or image file "
+                f"({', '.join(IMAGE_SUFFIXES)}) of a digit."
             )
+        if path.suffix.lower() != ".npy":
+            images.append(read_digit_image(path))
+            continue
         image = np.load(path, allow_pickle=False)
         if image.shape != (28, 28):
             raise ValueError(
