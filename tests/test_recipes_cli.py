@@ -115,11 +115,10 @@ def test_sentiment_validation_holds_out_whole_movies() -> None:
     from rnnkit.recipes.sentiment import SentimentData, split_validation
 
     movies = [f"tt{i // 7:04d}" for i in range(700)]  # 100 movies, 7 reviews each
-    labels = [i % 2 for i in range(700)]
-    val, train = split_validation(labels, movies, SentimentData(), 0.1, seed=0)
+    val, train = split_validation(movies, SentimentData(), 0.1, seed=0)
     assert {movies[i] for i in val}.isdisjoint({movies[i] for i in train})
     assert len(val) == 70 and sorted(val + train) == list(range(700))
-    val, train = split_validation(labels, movies, SentimentData(validation_by="review"), 0.1, seed=0)
+    val, train = split_validation(movies, SentimentData(validation_by="review"), 0.1, seed=0)
     assert len(val) == 70 and {movies[i] for i in val} & {movies[i] for i in train}  # shares movies
     with pytest.raises(ValueError, match="validation_by must be 'movie' or 'review', got 'film'"):
         SentimentData(validation_by="film")

@@ -25,7 +25,7 @@ from .datasets import (
     mnist_structural_check,
 )
 from .download import DownloadError, RemoteFile, data_root, fetch, sha256_of
-from .splits import group_split
+from .splits import group_split, random_split
 from .text import tokenize
 from .vocab import Vocab
 
@@ -46,6 +46,7 @@ __all__ = [
     "mnist_structural_check",
     "pad_sequences",
     "padding_fraction",
+    "random_split",
     "sha256_of",
     "tokenize",
 ]

@@ -1,4 +1,4 @@
-"""Held-out splits that keep related examples together.
+"""Held-out splits: example by example (:func:`random_split`) or group by group (:func:`group_split`).
 
 A validation split drawn example by example puts reviews of the same movie (or recordings of the same
 speaker) on both sides, so validation accuracy rewards memorising the movie and reads higher than
@@ -10,6 +10,23 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 
 import torch
+
+
+def random_split(size: int, fraction: float, seed: int = 0) -> tuple[list[int], list[int]]:
+    """Indices ``(held_out, kept)``: ``round(fraction * size)`` examples drawn at random, seeded.
+
+    Both lists are in the drawn (random) order.
+
+    Example:
+        >>> held_out, kept = random_split(10, 0.2, seed=0)
+        >>> len(held_out), sorted(held_out + kept) == list(range(10))
+        (2, True)
+    """
+    if not 0.0 <= fraction < 1.0:
+        raise ValueError(f"random_split: fraction must be in [0, 1), got {fraction}.")
+    order = torch.randperm(size, generator=torch.Generator().manual_seed(seed)).tolist()
+    n_held = round(fraction * size)
+    return order[:n_held], order[n_held:]
 
 
 def group_split(groups: Sequence[Hashable], fraction: float, seed: int = 0) -> tuple[list[int], list[int]]:

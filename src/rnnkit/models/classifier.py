@@ -142,7 +142,8 @@ class SequenceClassifier(nn.Module):
             return x
         check_token_ids("SequenceClassifier", "token ids", x, self.config.vocab_size)
         embedded = self.embedding(x)  # (B, T, E)
-        if self.training and self.config.token_dropout > 0:
+        if self.training and self.config.token_dropout > 0:  # one draw per token: (B, T, 1)
+            # (torch.bernoulli, not F.dropout: the recorded IMDB runs drew their masks this way)
             keep = torch.bernoulli(torch.full_like(embedded[..., :1], 1.0 - self.config.token_dropout))
-            embedded = embedded * keep / (1.0 - self.config.token_dropout)  # (B, T, 1) mask: whole tokens
+            embedded = embedded * keep / (1.0 - self.config.token_dropout)
         return self.dropout(embedded)

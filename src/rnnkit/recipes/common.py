@@ -25,7 +25,7 @@ def new_run_dir(task: str, out: str | Path | None = None) -> Path:
     would overwrite the old run's ``recipe.json`` and vocabulary, and its weights would no longer load.
     """
     path = Path(out) if out is not None else Path("runs") / f"{task}-{time.strftime('%Y%m%d-%H%M%S')}"
-    held = [name for name in ("recipe.json", RunFolder.STATE, "model.safetensors") if (path / name).exists()]
+    held = [name for name in ("recipe.json", RunFolder.STATE, RunFolder.MODEL) if (path / name).exists()]
     if held:
         raise ValueError(
             f"{path} already holds a run ({', '.join(held)}). Add --resume to continue it, or pass a "

@@ -218,12 +218,13 @@ def predict(
             images.append(arrays["x_test"][index])
             continue
         path = Path(item)
-        if not path.is_file() or path.suffix.lower() not in (".npy", *IMAGE_SUFFIXES):
+        suffix = path.suffix.lower()
+        if not path.is_file() or suffix not in (".npy", *IMAGE_SUFFIXES):
             raise ValueError(
                 f"predict: {item!r} is neither test:N nor an existing .npy or image file "
                 f"({', '.join(IMAGE_SUFFIXES)}) of a digit."
             )
-        if path.suffix.lower() != ".npy":
+        if suffix != ".npy":
             images.append(read_digit_image(path))
             continue
         image = np.load(path, allow_pickle=False)

@@ -26,7 +26,7 @@ import torch
 
 from ..data.batching import BucketBatchSampler, pad_sequences
 from ..data.datasets.imdb import load_imdb, load_imdb_splits
-from ..data.splits import group_split
+from ..data.splits import group_split, random_split
 from ..data.text import tokenize
 from ..data.vocab import Vocab
 from ..models.classifier import ClassifierConfig, SequenceClassifier
@@ -173,14 +173,12 @@ def _subset(*columns: list, limit: int, seed: int) -> tuple[list, ...]:
 
 
 def split_validation(
-    labels: list[int], movies: list[str], data: SentimentData, fraction: float, seed: int
+    movies: list[str], data: SentimentData, fraction: float, seed: int
 ) -> tuple[list[int], list[int]]:
     """``(val_idx, train_idx)``: whole movies held out (``validation_by="movie"``) or random reviews."""
     if data.validation_by == "movie":
         return group_split(movies, fraction, seed)
-    order = torch.randperm(len(labels), generator=torch.Generator().manual_seed(seed)).tolist()
-    n_val = round(fraction * len(labels))
-    return order[:n_val], order[n_val:]
+    return random_split(len(movies), fraction, seed)
 
 
 def run(
@@ -191,9 +189,7 @@ def run(
     splits = load_imdb_splits(root=data_dir, movie_ids=True)  # one pass over the archive
     texts, labels, movies = _subset(*splits["train"], limit=config.data.limit, seed=train_cfg.seed)
     test_texts, test_labels, _ = _subset(*splits["test"], limit=config.data.limit, seed=train_cfg.seed + 1)
-    val_idx, train_idx = split_validation(
-        labels, movies, config.data, train_cfg.validation_split, train_cfg.seed
-    )
+    val_idx, train_idx = split_validation(movies, config.data, train_cfg.validation_split, train_cfg.seed)
 
     vocab = Vocab.build(
         (tokenize(texts[i]) for i in train_idx), max_size=config.data.max_vocab, min_freq=config.data.min_freq

@@ -21,6 +21,7 @@ from typing import Any
 import torch
 from torch.utils.data import DataLoader, Dataset, IterableDataset, RandomSampler, SequentialSampler, Subset
 
+from ..data.splits import random_split
 from .config import TrainConfig
 from .distributed import DistributedContext
 
@@ -51,8 +52,8 @@ def split_dataset(dataset: Dataset, fraction: float, seed: int) -> tuple[Subset,
             f"{length - n_val} for training; expected at least one of each. Change validation_split "
             "or pass val_dataset."
         )
-    order = torch.randperm(length, generator=torch.Generator().manual_seed(seed)).tolist()
-    return Subset(dataset, order[n_val:]), Subset(dataset, order[:n_val])
+    val_idx, train_idx = random_split(length, fraction, seed)
+    return Subset(dataset, train_idx), Subset(dataset, val_idx)
 
 
 def _seed_worker(worker_id: int) -> None:

@@ -60,6 +60,7 @@ LABELS = {"neg": 0, "pos": 1}
 _ROOT = "aclImdb"
 _CHUNK = 1 << 20
 _MOVIE_ID = re.compile(r"/title/(tt\d+)")
+_URL_FILES = {f"urls_{label}.txt": label for label in LABELS}  # member name -> label
 
 
 def _member_name(member: tarfile.TarInfo) -> str:
@@ -171,14 +172,9 @@ def _read_reviews(path: Path, splits: Sequence[str], movie_ids: bool = False) ->
             for member in archive:
                 name = _member_name(member)
                 parts = name.split("/")
-                if (
-                    movie_ids
-                    and len(parts) == 3
-                    and parts[1] in found
-                    and parts[2] in {f"urls_{label}.txt" for label in LABELS}
-                    and member.isfile()
-                ):
-                    label = parts[2][len("urls_") : -len(".txt")]
+                urls_member = len(parts) == 3 and parts[1] in found and parts[2] in _URL_FILES
+                if movie_ids and urls_member and member.isfile():
+                    label = _URL_FILES[parts[2]]
                     urls[f"{parts[1]}/{label}"] = _movie_ids(path, name, archive.extractfile(member).read())
                     continue
                 if (
