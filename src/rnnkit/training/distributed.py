@@ -158,9 +158,17 @@ class DistributedContext:
         if self.enabled:
             dist.barrier()
 
-    def close(self) -> None:
-        """Destroy the process group if this context created it."""
+    def close(self, synchronize: bool = True) -> None:
+        """Destroy the process group if this context created it.
+
+        With ``synchronize`` every rank first waits at a barrier, so no rank tears gloo down while
+        another still talks to it (that aborted a rank once in CI-like runs: "terminate called
+        without an active exception"). After an error pass False: a barrier would wait for ranks
+        that may be stuck in a collective with the failed one.
+        """
         if self.owns_group and dist.is_initialized():
+            if synchronize:
+                dist.barrier()
             dist.destroy_process_group()
             self.owns_group = False
 

@@ -172,15 +172,15 @@ class Trainer(TrainerStateMixin):
         loader = make_eval_loader(dataset, self.config, collate_fn, self.context, name="dataset")
         return self._evaluate_loader(loader)
 
-    def close(self) -> None:
+    def close(self, synchronize: bool = True) -> None:
         """Leave the process group if this trainer joined it (call after the last fit/evaluate)."""
-        self.context.close()
+        self.context.close(synchronize)
 
     def __enter__(self) -> Trainer:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        self.close(synchronize=exc_type is None)  # after an error, leave without waiting for the others
 
     # --- one epoch --------------------------------------------------------------------------------
 
