@@ -7,28 +7,51 @@ The step is split in two because the input half does not depend on time order:
 
 1. ``project_input(x, params)``: the input-to-hidden products ``W_x* x + b`` for *every* step at once,
    one large matrix multiply over ``(batch, time, features)`` instead of ``time`` small ones;
-2. ``recur(x_proj_t, state, params)``: the part that must wait for ``state_{t-1}``.
+2. ``recur(x_proj_t, state, params) -> state``: the part that must wait for ``state_{t-1}``.
 
-Parameters are passed in explicitly (a ``dict`` of tensors) so that a layer can own them under
-torch.nn's names (``weight_ih_l0``, ``weight_hh_l1_reverse``, ...) while the cell supplies the maths.
-A standalone cell owns its own parameters, named like torch.nn.LSTMCell's (``weight_ih``, ...), and
-``forward(x_t, state)`` runs one step with them.
+Parameters are passed in explicitly (a mapping of names to tensors) so that a layer can own them
+under torch.nn's names (``weight_ih_l0``, ``weight_hh_l1_reverse``, ...) while the cell supplies the
+maths. A standalone cell owns its own parameters, named like torch.nn.LSTMCell's (``weight_ih``, ...),
+and ``forward(x_t, state)`` runs one step with them.
 
 Adding a cell is one new file: subclass :class:`RecurrentCell`, set ``num_gates`` and
 ``state_names``, and write ``recur`` (and ``parameter_shapes``/``project_input`` if the cell has more
-than the four standard tensors).
+than the four standard tensors). Those three arguments are the whole contract: every layer calls
+``recur(x_proj_t, state, params)``.
+
+Recurrent (variational) dropout is an optional extra: a cell that supports it gives ``recur`` a
+fourth parameter ``h_mask: Tensor | None = None`` and multiplies ``h_{t-1}`` by it in its recurrent
+products (not in the state it carries on). Layers pass ``h_mask=`` only when the mask is active, and
+refuse ``recurrent_dropout > 0`` for a cell whose ``recur`` has no ``h_mask`` (see
+:func:`takes_h_mask`).
 """
 
 from __future__ import annotations
 
+import inspect
 import math
-from typing import ClassVar
+from collections.abc import Callable, Mapping
+from typing import ClassVar, Protocol, TypeGuard
 
 import torch
 from torch import Tensor, nn
 
 State = tuple[Tensor, ...]
 """A cell state: ``(h,)`` for Elman and GRU cells, ``(h, c)`` for LSTM cells; each ``(batch, hidden)``."""
+
+Params = Mapping[str, Tensor]
+"""A cell's parameters by the cell's own names (``weight_ih``, ``weight_hh``, ``bias_ih``, ...)."""
+
+Recurrence = Callable[[Tensor, State, Params], State]
+"""``recur(x_proj_t, state, params) -> state``: one step, as every layer calls it."""
+
+
+class MaskedRecurrence(Protocol):
+    """A ``recur`` that also takes the recurrent-dropout mask ``h_mask`` ``(B, H)`` (or None)."""
+
+    def __call__(
+        self, x_proj_t: Tensor, state: State, params: Params, *, h_mask: Tensor | None = None
+    ) -> State: ...
 
 
 def xavier_uniform_(weight: Tensor, gain: float = 1.0) -> Tensor:
@@ -97,7 +120,7 @@ class RecurrentCell(nn.Module):
             shapes.update(bias_ih=(G * H,), bias_hh=(G * H,))
         return shapes
 
-    def init_parameters(self, params: dict[str, Tensor]) -> None:
+    def init_parameters(self, params: Params) -> None:
         """Initialise ``params`` in place: Xavier-uniform input weights, orthogonal recurrent
         weights (per gate block), zero biases. Cells with extra parameters extend this."""
         H = self.hidden_size
@@ -115,13 +138,25 @@ class RecurrentCell(nn.Module):
 
     # -- the step ----------------------------------------------------------------------------------
 
-    def project_input(self, x: Tensor, params: dict[str, Tensor]) -> Tensor:
-        """``W_ih x + b_ih`` for any leading shape: ``(..., D) -> (..., G*H)``."""
+    def project_input(self, x: Tensor, params: Params) -> Tensor:
+        """``W_ih x + b_ih`` for any leading shape: ``(..., D) -> (..., G*H)``.
+
+        Only ``bias_ih`` is added here; a cell that has ``bias_hh`` adds it itself (in its own
+        ``project_input`` when it can be folded in, as the Elman and LSTM cells do, or in ``recur``).
+        """
         return nn.functional.linear(x, params["weight_ih"], params.get("bias_ih"))
 
-    def recur(self, x_proj_t: Tensor, state: State, params: dict[str, Tensor]) -> State:
-        """One step given the projected input ``(B, G*H)`` and ``state_{t-1}``; returns ``state_t``."""
-        raise NotImplementedError
+    def recur(self, x_proj_t: Tensor, state: State, params: Params) -> State:
+        """One step: the projected input ``x_proj_t`` ``(B, G*H)`` (from :meth:`project_input`) and
+        ``state_{t-1}`` (a tuple, one ``(B, H)`` tensor per entry of ``state_names``) give
+        ``state_t``, a tuple of the same form whose first entry is the output ``h_t``.
+
+        ``params`` holds this step's parameters under the cell's names (``weight_hh``, ...).
+        Subclasses must implement this; see the module docstring for the optional ``h_mask``.
+        """
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement recur(x_proj_t, state, params) -> state."
+        )
 
     def initial_state(
         self, batch_size: int, *, dtype: torch.dtype | None = None, device: torch.device | None = None
@@ -168,3 +203,32 @@ class RecurrentCell(nn.Module):
 
     def extra_repr(self) -> str:
         return f"{self.input_size}, {self.hidden_size}, bias={self.bias}"
+
+
+def takes_h_mask(recur: Callable[..., State]) -> TypeGuard[MaskedRecurrence]:
+    """Whether a cell's ``recur`` accepts ``h_mask`` (i.e. the cell supports recurrent dropout).
+
+    Example:
+        >>> from rnnkit.cells import GRUCell
+        >>> takes_h_mask(GRUCell(2, 3).recur), takes_h_mask(RecurrentCell(2, 3).recur)
+        (True, False)
+    """
+    return "h_mask" in inspect.signature(recur).parameters
+
+
+def recurrence(cell: RecurrentCell, h_mask: Tensor | None = None) -> Recurrence:
+    """``cell.recur`` as the per-step function of a loop, with ``h_mask`` bound when there is one.
+
+    Raises:
+        ValueError: a mask was given but the cell's ``recur`` takes no ``h_mask``.
+    """
+    recur = cell.recur
+    if h_mask is None:
+        return recur
+    if not takes_h_mask(recur):
+        raise ValueError(
+            f"{type(cell).__name__}.recur takes no h_mask, so recurrent dropout cannot reach it. Add "
+            "'h_mask: Tensor | None = None' to recur and multiply h_(t-1) by it in the recurrent "
+            "products, or set recurrent_dropout=0."
+        )
+    return lambda x_proj_t, state, params: recur(x_proj_t, state, params, h_mask=h_mask)

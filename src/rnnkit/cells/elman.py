@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from torch import Tensor
 
-from .base import RecurrentCell, State
+from .base import Params, RecurrentCell, State
 
 _NONLINEARITIES = ("tanh", "relu")
 
@@ -61,7 +61,7 @@ class ElmanCell(RecurrentCell):
         self.nonlinearity = nonlinearity
         super().__init__(input_size, hidden_size, bias, own_parameters=own_parameters)
 
-    def project_input(self, x: Tensor, params: dict[str, Tensor]) -> Tensor:
+    def project_input(self, x: Tensor, params: Params) -> Tensor:
         """``W_xh x + b_ih + b_hh``: both biases are folded in here, off the sequential path."""
         x_proj = super().project_input(x, params)  # (..., H)
         if "bias_hh" in params:
@@ -72,7 +72,7 @@ class ElmanCell(RecurrentCell):
         self,
         x_proj_t: Tensor,
         state: State,
-        params: dict[str, Tensor],
+        params: Params,
         h_mask: Tensor | None = None,
     ) -> State:
         """``h_t = act(x_proj_t + W_hh h_{t-1})``; ``h_mask`` is recurrent dropout on h_{t-1}."""

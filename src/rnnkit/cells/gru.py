@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from torch import Tensor, nn
 
-from .base import RecurrentCell, State
+from .base import Params, RecurrentCell, State
 
 
 class GRUCell(RecurrentCell):
@@ -39,7 +39,7 @@ class GRUCell(RecurrentCell):
     num_gates = 3
     state_names = ("h",)
 
-    def project_hidden(self, h: Tensor, params: dict[str, Tensor]) -> Tensor:
+    def project_hidden(self, h: Tensor, params: Params) -> Tensor:
         """``W_hh h + b_hh``: ``(B, H) -> (B, 3H)``."""
         return nn.functional.linear(h, params["weight_hh"], params.get("bias_hh"))
 
@@ -47,7 +47,7 @@ class GRUCell(RecurrentCell):
         self,
         x_proj_t: Tensor,
         state: State,
-        params: dict[str, Tensor],
+        params: Params,
         h_mask: Tensor | None = None,
     ) -> State:
         """One GRU step; ``h_mask`` is recurrent dropout on h_{t-1} inside the products only."""

@@ -6,6 +6,7 @@ import torch
 from torch import Tensor
 from torch.nn import functional as F
 
+from .base import Params
 from .gru import GRUCell
 
 
@@ -43,14 +44,14 @@ class LayerNormGRUCell(GRUCell):
             shapes[f"{name}_bias"] = (G * H,)
         return shapes
 
-    def init_parameters(self, params: dict[str, Tensor]) -> None:
+    def init_parameters(self, params: Params) -> None:
         super().init_parameters(params)
         with torch.no_grad():
             for name, tensor in params.items():
                 if name.startswith("ln_"):
                     tensor.fill_(1.0 if name.endswith("_weight") else 0.0)
 
-    def project_input(self, x: Tensor, params: dict[str, Tensor]) -> Tensor:
+    def project_input(self, x: Tensor, params: Params) -> Tensor:
         """``LN_ih(W_x x) + b_x``: ``(..., D) -> (..., 3H)``."""
         x_proj = F.linear(x, params["weight_ih"])  # (..., 3H)
         return F.layer_norm(
@@ -61,7 +62,7 @@ class LayerNormGRUCell(GRUCell):
             self.eps,
         ) + (params["bias_ih"] if "bias_ih" in params else 0.0)
 
-    def project_hidden(self, h: Tensor, params: dict[str, Tensor]) -> Tensor:
+    def project_hidden(self, h: Tensor, params: Params) -> Tensor:
         """``LN_hh(W_h h) + b_h``: ``(B, H) -> (B, 3H)``."""
         h_proj = F.linear(h, params["weight_hh"])  # (B, 3H)
         h_proj = F.layer_norm(

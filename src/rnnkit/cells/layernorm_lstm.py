@@ -6,7 +6,7 @@ import torch
 from torch import Tensor
 from torch.nn import functional as F
 
-from .base import State
+from .base import Params, State
 from .lstm import LSTMCell
 
 
@@ -51,14 +51,14 @@ class LayerNormLSTMCell(LSTMCell):
         shapes["ln_cell_bias"] = (H,)
         return shapes
 
-    def init_parameters(self, params: dict[str, Tensor]) -> None:
+    def init_parameters(self, params: Params) -> None:
         super().init_parameters(params)
         with torch.no_grad():
             for name, tensor in params.items():
                 if name.startswith("ln_"):
                     tensor.fill_(1.0 if name.endswith("_weight") else 0.0)
 
-    def project_input(self, x: Tensor, params: dict[str, Tensor]) -> Tensor:
+    def project_input(self, x: Tensor, params: Params) -> Tensor:
         """``LN_ih(W_x x) + b``: ``(..., D) -> (..., 4H)``."""
         x_proj = F.linear(x, params["weight_ih"])  # (..., 4H)
         x_proj = F.layer_norm(
@@ -73,7 +73,7 @@ class LayerNormLSTMCell(LSTMCell):
         self,
         x_proj_t: Tensor,
         state: State,
-        params: dict[str, Tensor],
+        params: Params,
         h_mask: Tensor | None = None,
     ) -> State:
         h, c = state

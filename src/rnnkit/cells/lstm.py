@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from .base import RecurrentCell, State
+from .base import Params, RecurrentCell, State
 
 
 class LSTMCell(RecurrentCell):
@@ -59,7 +59,7 @@ class LSTMCell(RecurrentCell):
         self.forget_bias = float(forget_bias)
         super().__init__(input_size, hidden_size, bias, own_parameters=own_parameters)
 
-    def init_parameters(self, params: dict[str, Tensor]) -> None:
+    def init_parameters(self, params: Params) -> None:
         """Xavier/orthogonal/zeros (see :class:`RecurrentCell`), then b_f = ``forget_bias``."""
         super().init_parameters(params)
         if "bias_ih" in params and self.forget_bias:
@@ -67,7 +67,7 @@ class LSTMCell(RecurrentCell):
             with torch.no_grad():
                 params["bias_ih"][H : 2 * H].fill_(self.forget_bias)
 
-    def project_input(self, x: Tensor, params: dict[str, Tensor]) -> Tensor:
+    def project_input(self, x: Tensor, params: Params) -> Tensor:
         """``W_x* x + b_ih + b_hh`` for all four gates: ``(..., D) -> (..., 4H)``."""
         x_proj = super().project_input(x, params)
         if "bias_hh" in params:
@@ -78,7 +78,7 @@ class LSTMCell(RecurrentCell):
         self,
         x_proj_t: Tensor,
         state: State,
-        params: dict[str, Tensor],
+        params: Params,
         h_mask: Tensor | None = None,
     ) -> State:
         """One LSTM step; ``h_mask`` is recurrent dropout applied to h_{t-1} in the products."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from ..cells.base import RecurrentCell, State
+from ..cells.base import Params, RecurrentCell, State, recurrence
 from .masking import lengths_to_mask
 from .validation import check_lengths, check_sequence, check_state
 
@@ -14,7 +14,7 @@ def run_over_time(
     cell: RecurrentCell,
     x_proj: Tensor,
     state: State,
-    params: dict[str, Tensor],
+    params: Params,
     mask: Tensor | None = None,
     reverse: bool = False,
     h_mask: Tensor | None = None,
@@ -31,15 +31,17 @@ def run_over_time(
 
     Shapes:
         x_proj ``(B, T, G*H)`` (from ``cell.project_input``); state: tuple of ``(B, H)``;
-        mask ``(B, T)`` bool or None; h_mask ``(B, H)`` recurrent-dropout mask or None.
+        mask ``(B, T)`` bool or None; h_mask ``(B, H)`` recurrent-dropout mask or None (given,
+        it reaches ``cell.recur`` as ``h_mask=``; without it ``recur`` gets three arguments).
         Returns outputs ``(B, T, H)`` and the final state (each sequence's own last step).
     """
+    recur = recurrence(cell, h_mask)
     x_steps = x_proj.unbind(1)  # T x (B, G*H)
     mask_steps = mask.unsqueeze(-1).unbind(1) if mask is not None else None  # T x (B, 1)
     time_steps = range(len(x_steps) - 1, -1, -1) if reverse else range(len(x_steps))
     outputs: list[Tensor] = [x_proj] * len(x_steps)  # placeholders, all overwritten
     for t in time_steps:
-        new_state = cell.recur(x_steps[t], state, params, h_mask)
+        new_state = recur(x_steps[t], state, params)
         if mask_steps is None:
             state = new_state
             outputs[t] = new_state[0]

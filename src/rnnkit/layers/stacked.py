@@ -8,7 +8,7 @@ import torch
 from torch import Tensor, nn
 from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_sequence
 
-from ..cells.base import RecurrentCell
+from ..cells.base import RecurrentCell, takes_h_mask
 from . import fused
 from .masking import lengths_to_mask
 from .recurrent import run_over_time
@@ -21,7 +21,9 @@ StateArg = Tensor | tuple[Tensor, ...]
 class RecurrentStack(nn.Module):
     """``num_layers`` layers of a cell, each one or two directions, with torch.nn's interface.
 
-    Subclasses set ``cell_class``. Parameters are registered under torch.nn's names
+    Subclasses set ``cell_class``, any :class:`~rnnkit.cells.RecurrentCell` (a new cell too:
+    ``class MyLayer(RecurrentStack): cell_class = MyCell`` stacks it, on the ``loop`` backend).
+    Parameters are registered under torch.nn's names
     (``weight_ih_l{k}``, ``weight_hh_l{k}``, ``bias_ih_l{k}``, ``bias_hh_l{k}``, and
     ``..._reverse`` for the backward direction; extra cell parameters follow the same pattern, e.g.
     ``ln_ih_weight_l0``), so ``load_state_dict`` works both ways with torch.nn.
@@ -82,6 +84,13 @@ class RecurrentStack(nn.Module):
             )
             for k in range(num_layers)
         ]
+        if self.recurrent_dropout and not takes_h_mask(self._cells[0].recur):
+            raise ValueError(
+                f"{name}: recurrent_dropout={recurrent_dropout} needs a cell whose recur takes h_mask, "
+                f"and {self.cell_class.__name__}.recur does not. Give it a parameter "
+                "'h_mask: Tensor | None = None' that multiplies h_(t-1) in the recurrent products, "
+                "or set recurrent_dropout=0."
+            )
         self._param_names: list[list[dict[str, str]]] = []  # [layer][direction] cell name -> ours
         factory = {"device": device, "dtype": dtype}
         for k, cell in enumerate(self._cells):
