@@ -22,6 +22,7 @@ install: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m ruff check src tests bench examples
+	$(PY) -m mypy
 	$(PY) -m pytest
 
 demo: $(STAMP)

@@ -11,16 +11,16 @@ from rnnkit.cli import main
 
 
 def test_demo_prints_test_loss_and_baselines(capsys, tmp_path):
-    assert main(["demo", "--epochs", "3", "--out", str(tmp_path)]) == 0
+    assert main(["demo", "--epochs", "3", "--out", str(tmp_path / "demo")]) == 0
     out = capsys.readouterr().out
-    assert "test MSE" in out and "baseline 'repeat the last value'" in out and "Next:" in out
-    assert (tmp_path / "demo_forecast.svg").read_text().startswith("<svg")
+    assert "test MSE" in out and "'repeat the last value'" in out and "Next:" in out
+    assert (tmp_path / "demo" / "forecast.svg").read_text().startswith("<svg")
 
 
 def test_bad_value_is_one_line_and_exit_code_2(capsys):
     assert main(["demo", "--epochs", "0"]) == 2
     err = capsys.readouterr().err
-    assert "epochs must be >= 1, got 0" in err and "Traceback" not in err
+    assert "TrainConfig.epochs: expected a value >= 1, got 0" in err and "Traceback" not in err
 
 
 def test_unknown_command_exits_2():

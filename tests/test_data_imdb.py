@@ -292,11 +292,6 @@ def test_mirror_first_records(imdb_mirror) -> None:
     assert test_labels[0] == 0 and test_texts[0].startswith("Once again Mr. Costner has dragged out a movie")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the mirror's archive has app-store reviews in place of some IMDB reviews with ids 0-9 "
-    "(e.g. train/pos/0_9.txt, test/pos/0_10.txt); reported, see the issue-4 notes",
-)
 def test_mirror_first_positive_review_is_the_official_one(imdb_mirror) -> None:
     splits, _ = imdb_mirror
     texts, labels, _ = splits["train"]

@@ -80,7 +80,7 @@ def test_sentiment_train_evaluate_predict_resume(tiny_imdb, tmp_path, capsys):
         "vocab.json",
         "trainer_state.pt",
         "log.csv",
-        "recipe.json",
+        "test_metrics.json",
     ):
         assert (run / name).is_file(), name
     trained = json.loads((run / "test_metrics.json").read_text())
@@ -89,13 +89,13 @@ def test_sentiment_train_evaluate_predict_resume(tiny_imdb, tmp_path, capsys):
     assert trained["validation_examples"] == 6  # 10% of 60 reviews: two movies of 3
 
     # A fresh run into the same folder is refused before it writes anything there
-    recipe = (run / "recipe.json").read_bytes()
+    recipe = (run / "config.json").read_bytes()
     assert (
         _run(["train", "sentiment", "--quick", "--out", str(run), "--set", "model.embedding_dim=8", *common])
         == 2
     )
     assert "already holds a run" in capsys.readouterr().err
-    assert (run / "recipe.json").read_bytes() == recipe
+    assert (run / "config.json").read_bytes() == recipe
 
     assert _run(["evaluate", str(run), *common]) == 0
     evaluated = json.loads(capsys.readouterr().out)

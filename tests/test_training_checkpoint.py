@@ -143,7 +143,7 @@ def test_run_folder_contents(tmp_path) -> None:
     ]  # and no temporary files left behind
     saved = json.loads((tmp_path / "config.json").read_text())
     assert saved["rnnkit_version"] == rnnkit.__version__
-    assert from_dict(TrainConfig, saved["train"]) == config
+    assert from_dict(TrainConfig, saved["config"]["train"]) == config
     with open(tmp_path / "log.csv") as handle:
         rows = list(csv.DictReader(handle))
     assert [int(r["epoch"]) for r in rows] == [1, 2]

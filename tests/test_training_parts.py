@@ -11,8 +11,8 @@ import pytest
 import torch
 
 from rnnkit.training import FunctionTask, History, ProgressBar
-from rnnkit.training.batches import move_to_device
-from rnnkit.training.seed import capture_rng_state, restore_rng_state, seed_everything
+from rnnkit.training.state import capture_rng_state, restore_rng_state, seed_everything
+from rnnkit.training.step import move_to_device
 
 
 def test_rng_snapshot_restores_every_generator() -> None:

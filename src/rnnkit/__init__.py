@@ -7,6 +7,7 @@ NumPy implementation with hand-written backpropagation through time.
 """
 
 from . import data, models, reference, training
+from ._version import __version__
 from .cells import ElmanCell, GRUCell, LayerNormGRUCell, LayerNormLSTMCell, LSTMCell, RecurrentCell
 from .layers import (
     GRU,
@@ -18,8 +19,6 @@ from .layers import (
     lengths_to_mask,
     reverse_padded,
 )
-
-__version__ = "0.1.0"
 
 __all__ = [
     "GRU",

@@ -18,7 +18,6 @@ import argparse
 import json
 import logging
 import sys
-from pathlib import Path
 
 from . import __version__
 
@@ -28,52 +27,67 @@ def _print_json(data: object) -> None:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from .recipes import registry
-    from .recipes.common import new_run_dir
-    from .training.checkpoint import write_json
-    from .training.overrides import load_toml
+    from .config import load_toml
+    from .recipes import runner
+    from .recipes.registry import build_config, get_recipe
 
-    module = registry.recipe(args.task)
+    recipe = get_recipe(args.task)
     if args.resume:
         if not args.out:
             raise ValueError("--resume needs --out RUN, the run folder to continue.")
-        run = registry.open_run(args.out)
-        if run.task != args.task:
-            raise ValueError(f"--resume: {args.out} is a {run.task!r} run, not {args.task!r}.")
-        config, run_dir = run.config, run.path
-        print(f"rnnkit train {args.task}: resuming {run_dir}")
+        given = [
+            flag
+            for flag, on in (
+                ("--quick", args.quick),
+                ("--config", args.config),
+                ("--preset", args.preset != "default"),
+                ("--device", args.device),
+            )
+            if on
+        ]
+        if given:
+            raise ValueError(
+                f"--resume continues {args.out} with the settings it started with; drop {', '.join(given)} "
+                "(only --set train.epochs=N may raise the number of epochs)."
+            )
+        _say(f"rnnkit train {args.task}: resuming {args.out}")
+        summary = runner.resume(args.out, args.task, args.set or [], args.data_dir)
+        out = args.out
     else:
-        overrides = list(module.QUICK) if args.quick else []
-        overrides += args.set or []
+        overrides = list(args.set or [])
         if args.device:
             overrides.append(f"train.device={args.device}")
         toml = load_toml(args.config) if args.config else None
-        config = registry.build_config(args.task, args.preset, toml, overrides)
-        run_dir = new_run_dir(args.task, args.out)
-        registry.write_recipe(run_dir, args.task, args.preset, config)
-        print(f"rnnkit train {args.task} (preset {args.preset}) -> {run_dir}")
-    results = module.run(config, run_dir, args.data_dir, resume=args.resume)
-    summary = {k: v for k, v in results.items() if k != "history"}
-    write_json(run_dir / "test_metrics.json", summary)
-    _print_json(summary)
-    print(f"Next: rnnkit evaluate {run_dir}   |   rnnkit predict {run_dir} ...")
+        config = build_config(recipe, args.preset, args.quick, toml, overrides)
+        out = args.out or str(runner.default_run_path(recipe.name))
+        _say(f"rnnkit train {args.task} (preset {args.preset}) -> {out}")
+        summary = runner.train(recipe, config, args.preset, out, args.data_dir)
+    _say(json.dumps(summary, indent=2, default=str))
+    for line in recipe.verdict(summary):
+        _say(line)
+    _say(f"Next: rnnkit evaluate {out}   |   rnnkit predict {out} ...")
     return 0
 
 
-def _evaluate(args: argparse.Namespace) -> int:
-    from .recipes.registry import open_run
+def _say(text: str) -> None:
+    """Print on rank 0 only (under torchrun every rank runs this code)."""
+    from .recipes.runner import process_rank
 
-    run = open_run(args.run)
-    _print_json(run.module.evaluate(run.config, run.path, args.data_dir))
+    if process_rank() == 0:
+        print(text)
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from .recipes.runner import evaluate
+
+    _print_json(evaluate(args.run, args.data_dir))
     return 0
 
 
 def _predict(args: argparse.Namespace) -> int:
-    from .recipes.registry import open_run
+    from .recipes.runner import predict
 
-    run = open_run(args.run)
-    kwargs = {"data_dir": args.data_dir} if run.task == "mnist" else {}
-    for row in run.module.predict(run.config, run.path, args.inputs, **kwargs):
+    for row in predict(args.run, args.inputs, args.data_dir):
         print("  ".join(f"{k}={v}" for k, v in row.items()))
     return 0
 
@@ -88,14 +102,16 @@ def _data(args: argparse.Namespace) -> int:
 
 
 def _tasks(args: argparse.Namespace) -> int:
-    from .recipes.registry import PLANNED, TASKS, recipe
-    from .training.coerce import to_dict
+    from .config import to_dict
+    from .recipes.registry import PLANNED, TASKS, get_recipe
 
     for name in TASKS:
-        module = recipe(name)
-        config = to_dict(module.default_config())
-        print(f"{name:10s} {module.SUMMARY}")
-        print(f"{'':10s} dataset: {module.DATASET}; presets: {', '.join(module.PRESETS)}")
+        recipe = get_recipe(name)
+        config = to_dict(recipe.default_config())
+        print(f"{name:10s} {recipe.description}")
+        print(f"{'':10s} dataset: {recipe.dataset}; presets: {', '.join(recipe.presets)}")
+        print(f"{'':10s} predict inputs: {recipe.inputs}")
+        print(f"{'':10s} --quick sets: {' '.join(recipe.quick)} (checks the pipeline; expect chance figures)")
         print(f"{'':10s} model: {json.dumps(config['model'])}")
         train = config["train"]
         print(
@@ -107,40 +123,16 @@ def _tasks(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from .recipes.sine_demo import SineDemoConfig, run
+    from .recipes import runner
+    from .recipes.registry import DEMO_TASK, build_config, get_recipe
 
-    config = SineDemoConfig(epochs=args.epochs, seed=args.seed)
-    print(
-        f"rnnkit demo: an LSTM ({config.hidden_size} hidden units) learns to predict the next value "
-        f"of noisy sine waves from the previous {config.window}."
-    )
-
-    def report(epoch: int, loss: float) -> None:
-        if epoch == 0 or (epoch + 1) % 5 == 0 or epoch + 1 == config.epochs:
-            print(f"  epoch {epoch + 1:3d}/{config.epochs}  train MSE {loss:.5f}")
-
-    result = run(config, on_epoch=report)
-    print(f"\ntest MSE {result.test_mse:.5f}  ({result.seconds:.1f} s of training)")
-    print(f"  baseline 'repeat the last value':  {result.baseline_last_value_mse:.5f}")
-    print(f"  baseline 'linear extrapolation':   {result.baseline_linear_mse:.5f}")
-    best_baseline = min(result.baseline_last_value_mse, result.baseline_linear_mse)
-    verdict = "beats" if result.test_mse < best_baseline else "does not beat"
-    print(
-        f"The LSTM {verdict} both baselines (lower is better; the inputs carry noise of std {config.noise})."
-    )
-    from .recipes.svg_plot import line_plot_svg
-
-    plot = line_plot_svg(
-        {
-            "input series (noisy)": result.rolling_truth,
-            "LSTM one-step-ahead forecast": result.rolling_prediction,
-        },
-        Path(args.out) / "demo_forecast.svg",
-        title="rnnkit demo: a held-out sine series and the LSTM's next-step forecasts",
-    )
-    print(f"Plot: {plot} (open it in a browser): the forecast should track the series, smoothing its noise.")
-    print("Next: `rnnkit tasks` lists the real-data tasks (e.g. `rnnkit train mnist --quick`);")
-    print("`python -m rnnkit.reference.char_model` shows the same ideas in NumPy with hand-written BPTT.")
+    recipe = get_recipe(DEMO_TASK)
+    config = build_config(recipe, overrides=[f"train.epochs={args.epochs}", f"train.seed={args.seed}"])
+    out = args.out or str(runner.default_run_path("demo"))
+    print(f"rnnkit demo: {recipe.announce(config)} -> {out}")
+    summary = runner.train(recipe, config, "default", out)
+    for line in recipe.verdict(summary):
+        print(line)
     return 0
 
 
@@ -170,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     predict = commands.add_parser("predict", help="predict with a finished run")
     predict.add_argument("run")
     predict.add_argument(
-        "inputs", nargs="+", help="review texts or files (sentiment); test:N or .npy (mnist)"
+        "inputs", nargs="+", help="what the run's task takes as input (each task's forms: `rnnkit tasks`)"
     )
     predict.add_argument("--data-dir")
     predict.set_defaults(handler=_predict)
@@ -188,7 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="train a small LSTM on built-in sine waves (< 1 min)")
     demo.add_argument("--epochs", type=int, default=40)
     demo.add_argument("--seed", type=int, default=0)
-    demo.add_argument("--out", default="runs/demo", help="folder for the plot")
+    demo.add_argument("--out", help="run folder (default: runs/demo-<timestamp>)")
     demo.set_defaults(handler=_demo)
     return parser
 

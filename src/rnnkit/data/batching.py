@@ -131,7 +131,10 @@ class BucketBatchSampler(Sampler[list[int]]):
     ``batch_size``, and shuffle the order of the batches (if ``shuffle``). Every index appears exactly
     once per epoch (unless ``drop_last`` drops the one short batch). The randomness comes from
     ``generator`` only, so a seeded generator gives the same epochs every run; without one, each epoch
-    draws a seed from torch's global generator (as ``torch.utils.data.RandomSampler`` does).
+    draws a seed from torch's global generator (as ``torch.utils.data.RandomSampler`` does). With
+    ``seed``, epoch e (set by :meth:`set_epoch`, as the trainer does before each epoch) draws from a
+    generator seeded with ``seed + e``: every epoch reshuffles, every process draws the same batches
+    (so DDP ranks can share them out), and a resumed run repeats the epochs it would have had.
 
     Use it as ``DataLoader(dataset, batch_sampler=BucketBatchSampler(lengths, 32))``.
 
@@ -142,7 +145,8 @@ class BucketBatchSampler(Sampler[list[int]]):
             index order and batches come out in that order (still sorted within each chunk).
         bucket_size_multiplier: how many batches make one chunk; larger = less padding, less
             randomness in what shares a batch.
-        generator: the source of randomness.
+        generator: the source of randomness (ignored when ``seed`` is given).
+        seed: derive each epoch's randomness from ``seed + epoch`` instead (see above).
         drop_last: drop the final batch if it is smaller than ``batch_size``.
 
     Example:
@@ -159,6 +163,7 @@ class BucketBatchSampler(Sampler[list[int]]):
         bucket_size_multiplier: int = 50,
         generator: torch.Generator | None = None,
         drop_last: bool = False,
+        seed: int | None = None,
     ) -> None:
         for name, value in (("batch_size", batch_size), ("bucket_size_multiplier", bucket_size_multiplier)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -172,8 +177,16 @@ class BucketBatchSampler(Sampler[list[int]]):
         self.bucket_size_multiplier = bucket_size_multiplier
         self.generator = generator
         self.drop_last = drop_last
+        self.seed = seed
+        self.epoch = 0
+
+    def set_epoch(self, epoch: int) -> None:
+        """Choose the epoch whose batches the next iteration yields (used with ``seed``)."""
+        self.epoch = epoch
 
     def _epoch_generator(self) -> torch.Generator:
+        if self.seed is not None:
+            return torch.Generator().manual_seed(self.seed + self.epoch)
         if self.generator is not None:
             return self.generator
         generator = torch.Generator()

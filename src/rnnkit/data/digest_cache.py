@@ -26,8 +26,9 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 from pathlib import Path
+
+from ..atomic import atomic_write_text
 
 logger = logging.getLogger(__name__)
 
@@ -73,17 +74,8 @@ def remember(path: str | Path, digest: str, cache_dir: Path | None = None) -> No
     """Remember that ``path``, as it is now, has ``digest``; silently does nothing if it cannot."""
     path = Path(path).absolute()
     cache_dir = cache_dir if cache_dir is not None else default_cache_dir()
-    tmp = None
     try:
         entry = {**_fingerprint(path), "sha256": digest}
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(entry, out)
-        os.replace(tmp, _entry_path(path, cache_dir))
-        tmp = None
+        atomic_write_text(_entry_path(path, cache_dir), json.dumps(entry))
     except OSError as exc:
         logger.debug("cannot cache the digest of %s in %s (%s)", path, cache_dir, exc)
-    finally:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)

@@ -32,11 +32,11 @@ Example:
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import http.client
 import logging
 import os
-import tempfile
 import urllib.error
 import urllib.request
 import warnings
@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
+from ..atomic import atomic_open
 from . import digest_cache
 from .transfer_progress import TransferProgress
 
@@ -210,28 +211,21 @@ def _download(remote: RemoteFile, path: Path) -> None:
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{remote.name}.", suffix=".part")
+        if not os.access(folder, os.W_OK):
+            raise PermissionError(errno.EACCES, "not writable", str(folder))
     except OSError as exc:
         raise FileNotFoundError(
             f"{path} does not exist and cannot be downloaded into {folder} ({exc}). Set RNNKIT_DATA (or "
             f"pass root=) to a writable folder, or download {remote.url} by hand and place it there."
         ) from exc
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            actual = _stream_into(remote, path, out)
-            out.flush()
-            os.fsync(out.fileno())
+    with atomic_open(path, suffix=".part") as out:  # the partial file is removed on any error
+        actual = _stream_into(remote, path, out)
         if actual != remote.sha256:
             raise ValueError(
                 f"downloaded {remote.url}: sha256 {actual} does not match the expected {remote.sha256}; "
                 f"nothing was written to {path}. Run again; if it persists, the file at that URL has "
                 "changed or is being altered in transit: download it by hand and check it."
             )
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     digest_cache.remember(path, actual)
     logger.info("downloaded %s to %s (sha256 %s)", remote.url, path, actual)
 

@@ -18,11 +18,11 @@ Example:
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+
+from ..atomic import atomic_write_text
 
 FORMAT = "rnnkit.vocab"
 VERSION = 1
@@ -188,20 +188,11 @@ class Vocab:
         return out
 
     def to_json(self, path: str | Path) -> None:
-        """Write the vocabulary to ``path`` as UTF-8 JSON, atomically (temp file + ``os.replace``)."""
+        """Write the vocabulary to ``path`` as UTF-8 JSON, atomically (see :mod:`rnnkit.atomic`)."""
         path = Path(path)
         payload = {"format": FORMAT, "version": VERSION, "specials": list(self.specials)}
         payload["tokens"] = self.itos[len(self.specials) :]
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(payload, out, ensure_ascii=False)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write_text(path, json.dumps(payload, ensure_ascii=False))
 
     @classmethod
     def from_json(cls, path: str | Path) -> Vocab:

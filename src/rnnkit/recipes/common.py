@@ -1,52 +1,17 @@
-"""What the task recipes share: run folders, classification losses and metrics, pre-bucketed batches."""
+"""What the task recipes share: the classification task (losses and accuracy) and token-sequence batches."""
 
 from __future__ import annotations
 
-import json
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 import torch
 from torch import Tensor, nn
 from torch.nn import functional as F
 from torch.utils.data import Dataset
 
-from ..training.metrics import accuracy, binary_accuracy
-from ..training.run_folder import RunFolder
-
-
-def new_run_dir(task: str, out: str | Path | None = None) -> Path:
-    """``out`` if given, else ``runs/<task>-<YYYYmmdd-HHMMSS>`` (created).
-
-    Refuses a folder that already holds a run, before anything is written into it: a fresh run there
-    would overwrite the old run's ``recipe.json`` and vocabulary, and its weights would no longer load.
-    """
-    path = Path(out) if out is not None else Path("runs") / f"{task}-{time.strftime('%Y%m%d-%H%M%S')}"
-    held = [name for name in ("recipe.json", RunFolder.STATE, RunFolder.MODEL) if (path / name).exists()]
-    if held:
-        raise ValueError(
-            f"{path} already holds a run ({', '.join(held)}). Add --resume to continue it, or pass a "
-            "new --out folder to start a fresh run."
-        )
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def read_json(path: Path, what: str) -> Any:
-    """Read a run folder's JSON file with an error that names it when missing or malformed."""
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"{what}: {path} does not exist. Is {path.parent} a run folder written by `rnnkit train`?"
-        )
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ValueError(
-            f"{what}: {path} is not valid JSON ({error}); re-run training to rewrite it."
-        ) from None
+from ..data.batching import pad_sequences
+from ..training.task import accuracy, binary_accuracy
 
 
 @dataclass
@@ -60,6 +25,8 @@ class ClassificationTask:
 
     def logits(self, model: nn.Module, batch: Sequence[Tensor | None]) -> tuple[Tensor, Tensor]:
         x, lengths, labels = batch
+        if labels is None:
+            raise ValueError("ClassificationTask: the batch has no labels; expected (x, lengths, labels).")
         return model(x, lengths), labels  # (B, C)
 
     def loss_of(self, logits: Tensor, labels: Tensor) -> Tensor:
@@ -87,35 +54,26 @@ class ClassificationTask:
         return self.loss_of(logits, labels), labels.shape[0], {"accuracy": self.accuracy_of(logits, labels)}
 
 
-class BatchDataset(Dataset):
-    """A dataset whose items are whole, pre-built batches (e.g. length-bucketed ones).
+class TokenSequences(Dataset):
+    """Token-id sequences with one label each: item ``i`` is ``(ids_i, label_i)``.
 
-    Train with ``batch_size=1`` and ``collate_fn=unwrap``: the trainer then shuffles (and under DDP
-    shards) the batches, and each step sees one bucket of similar lengths.
+    Batch them with :func:`collate_token_sequences`, typically through a length-bucketing batch sampler.
     """
 
-    def __init__(self, batches: list[Any]) -> None:
-        self.batches = batches
+    def __init__(self, ids: list[list[int]], labels: list[int]) -> None:
+        if len(ids) != len(labels):
+            raise ValueError(f"TokenSequences: {len(ids)} sequences but {len(labels)} labels.")
+        self.ids, self.labels = ids, labels
 
     def __len__(self) -> int:
-        return len(self.batches)
+        return len(self.ids)
 
-    def __getitem__(self, index: int) -> Any:
-        return self.batches[index]
-
-
-def unwrap(items: list[Any]) -> Any:
-    """The collate function for :class:`BatchDataset`: one item per loader batch, returned as is."""
-    return items[0]
+    def __getitem__(self, index: int) -> tuple[list[int], int]:
+        return self.ids[index], self.labels[index]
 
 
-def pick_device(name: str) -> torch.device:
-    """``auto`` -> CUDA when available, else CPU; ``cuda`` without a GPU is an error that says so."""
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if name.startswith("cuda") and not torch.cuda.is_available():
-        raise ValueError(f"--device {name}: CUDA is not available on this machine; use --device cpu.")
-    return torch.device(name)
-
-
-Progress = Callable[[str], None]
+def collate_token_sequences(items: list[tuple[list[int], int]]) -> tuple[Tensor, Tensor, Tensor]:
+    """``(ids (B, T) padded with 0, lengths (B,), labels (B,))``."""
+    ids, labels = zip(*items, strict=True)
+    padded, lengths = pad_sequences(list(ids))
+    return padded, lengths, torch.tensor(labels)

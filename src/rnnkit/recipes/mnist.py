@@ -8,49 +8,53 @@ are touched once, after training.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import torch
+from torch import nn
 from torch.utils.data import Dataset
 
 from ..data.datasets.mnist import load_mnist
 from ..models.classifier import ClassifierConfig, SequenceClassifier
 from ..models.encoder import RNNConfig
-from ..training.checkpoint import load_weights
 from ..training.config import TrainConfig
-from ..training.trainer import Trainer
+from .base import Prepared, Recipe, Split
 from .common import ClassificationTask
-
-NAME = "mnist"
-DATASET = "mnist"
-SUMMARY = "MNIST digits read row by row (T=28) or pixel by pixel (T=784) -> 10 classes (N vs 1)"
 
 
 @dataclass(frozen=True)
 class MnistData:
-    """``pixels``: one pixel per step (T=784) instead of one row (T=28). ``limit``: subset for quick runs."""
+    """``pixels``: one pixel per step (T=784) instead of one row (T=28). ``validation``: training images
+    held out. ``limit``: a subset of the training and test images, for quick runs (0 = all)."""
 
     pixels: bool = False
     validation: int = 5000
     limit: int = 0
 
-
-@dataclass(frozen=True)
-class MnistModel:
-    rnn: RNNConfig = field(
-        default_factory=lambda: RNNConfig(cell="lstm", hidden_size=128, num_layers=2, bidirectional=True)
-    )
-    pooling: str = "last"
-    dropout: float = 0.1
+    def __post_init__(self) -> None:
+        if self.validation < 1:
+            raise ValueError(f"data.validation must be >= 1 held-out training images, got {self.validation}.")
+        if self.limit < 0:
+            raise ValueError(f"data.limit must be >= 0 (0 = every image), got {self.limit}.")
 
 
 @dataclass(frozen=True)
 class MnistConfig:
+    """``model`` is the classifier's own config; the recipe sets ``input_size`` (28 rows or 1 pixel)."""
+
     data: MnistData = field(default_factory=MnistData)
-    model: MnistModel = field(default_factory=MnistModel)
+    model: ClassifierConfig = field(
+        default_factory=lambda: ClassifierConfig(
+            num_classes=10,
+            rnn=RNNConfig(cell="lstm", hidden_size=128, num_layers=2, bidirectional=True),
+            pooling="last",
+            dropout=0.1,
+        )
+    )
     train: TrainConfig = field(
         default_factory=lambda: TrainConfig(
             epochs=10,
@@ -66,13 +70,6 @@ class MnistConfig:
 
 
 PRESETS = {"default": MnistConfig(), "pixels": MnistConfig(data=MnistData(pixels=True))}
-QUICK = ["data.limit=600", "data.validation=100", "train.epochs=1", "model.rnn.hidden_size=16"]
-
-
-def default_config(preset: str = "default") -> MnistConfig:
-    if preset not in PRESETS:
-        raise ValueError(f"mnist: unknown preset {preset!r}; choose one of {sorted(PRESETS)}.")
-    return PRESETS[preset]
 
 
 class ImageSequences(Dataset):
@@ -96,21 +93,7 @@ def collate(items: list[tuple[torch.Tensor, torch.Tensor]]) -> tuple[torch.Tenso
     return torch.stack(x), None, torch.stack(y)
 
 
-def build_model(config: MnistConfig) -> SequenceClassifier:
-    return SequenceClassifier(
-        ClassifierConfig(
-            num_classes=10,
-            input_size=1 if config.data.pixels else 28,
-            rnn=config.model.rnn,
-            pooling=config.model.pooling,
-            dropout=config.model.dropout,
-        )
-    )
-
-
-def _splits(
-    config: MnistConfig, data_dir: str | None
-) -> tuple[ImageSequences, ImageSequences, ImageSequences]:
+def _splits(config: MnistConfig, data_dir: str | None) -> tuple[ImageSequences, ...]:
     arrays = load_mnist(root=data_dir)
     x, y = arrays["x_train"], arrays["y_train"]
     x_test, y_test = arrays["x_test"], arrays["y_test"]
@@ -127,51 +110,6 @@ def _splits(
         ImageSequences(x[val_idx], y[val_idx], pixels),
         ImageSequences(x_test, y_test, pixels),
     )
-
-
-def run(
-    config: MnistConfig, run_dir: Path, data_dir: str | None = None, resume: bool = False
-) -> dict[str, Any]:
-    """Train with a held-out validation set, restore the best epoch, test once."""
-    train_set, val_set, test_set = _splits(config, data_dir)
-    model = build_model(config)
-    loop_cfg = replace(config.train, validation_split=0.0)
-    with Trainer(
-        model, ClassificationTask(num_classes=10), loop_cfg, run_dir=run_dir, run_config=config
-    ) as trainer:
-        history = trainer.fit(train_set, val_set if len(val_set) else None, collate_fn=collate, resume=resume)
-        test = trainer.evaluate(test_set, collate_fn=collate)
-    return {
-        "task": NAME,
-        "test_accuracy": test["accuracy"],
-        "test_loss": test["loss"],
-        "test_examples": len(test_set),
-        "train_examples": len(train_set),
-        "epochs_run": len(history),
-        "best_epoch": history.best_epoch,
-        "seconds_per_epoch": [round(s, 1) for s in history["seconds"]],
-        "history": history.rows,
-    }
-
-
-def load_trained(run_dir: Path, config: MnistConfig) -> SequenceClassifier:
-    model = build_model(config)
-    model.load_state_dict(load_weights(run_dir / "model.safetensors"))
-    return model.eval()
-
-
-def evaluate(config: MnistConfig, run_dir: Path, data_dir: str | None = None) -> dict[str, Any]:
-    """Test-split accuracy of a finished run."""
-    _, _, test_set = _splits(config, data_dir)
-    eval_cfg = replace(config.train, validation_split=0.0, progress=False)
-    with Trainer(load_trained(run_dir, config), ClassificationTask(num_classes=10), eval_cfg) as trainer:
-        result = trainer.evaluate(test_set, collate_fn=collate)
-    return {
-        "task": NAME,
-        "test_accuracy": result["accuracy"],
-        "test_loss": result["loss"],
-        "test_examples": len(test_set),
-    }
 
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".pgm", ".tif", ".tiff")
@@ -197,47 +135,82 @@ def read_digit_image(path: Path) -> np.ndarray:
     except (UnidentifiedImageError, OSError) as error:
         raise ValueError(f"predict: {path} is not a readable image ({error}).") from None
     if grey.size != (28, 28):
-        grey = grey.resize((28, 28), Image.LANCZOS)
+        grey = grey.resize((28, 28), Image.Resampling.LANCZOS)
     pixels = np.asarray(grey, dtype=np.uint8)
     return 255 - pixels if pixels.mean() > 127.5 else pixels
 
 
-def predict(
-    config: MnistConfig, run_dir: Path, inputs: list[str], data_dir: str | None = None
-) -> list[dict[str, Any]]:
-    """The digit in each input: ``test:N`` (the N-th test image), a ``.npy`` file holding a 28x28 image
-    (pixels 0-255), or a picture file (PNG, JPEG, ...; see :func:`read_digit_image`)."""
-    model = load_trained(run_dir, config)
-    images = []
-    for item in inputs:
-        if item.startswith("test:"):
-            index = int(item[5:]) if item[5:].isdigit() else -1
-            arrays = load_mnist(root=data_dir)
-            if not 0 <= index < len(arrays["x_test"]):
-                raise ValueError(f"predict: {item!r}: expected test:N with 0 <= N < {len(arrays['x_test'])}.")
-            images.append(arrays["x_test"][index])
-            continue
-        path = Path(item)
-        suffix = path.suffix.lower()
-        if not path.is_file() or suffix not in (".npy", *IMAGE_SUFFIXES):
+class MnistRecipe(Recipe):
+    name = "mnist"
+    description = "MNIST digits read row by row (T=28) or pixel by pixel (T=784) -> 10 classes (N vs 1)"
+    dataset = "mnist"
+    presets: ClassVar[Mapping[str, Any]] = PRESETS
+    quick = ("data.limit=600", "data.validation=100", "train.epochs=1", "model.rnn.hidden_size=16")
+    inputs = "test:N (the N-th test image), a 28x28 .npy array (pixels 0-255), or a picture (PNG, JPEG, ...)"
+
+    def check(self, config: MnistConfig) -> None:
+        model = config.model
+        if model.num_classes != 10:
+            raise ValueError(f"model.num_classes={model.num_classes}: MNIST has 10 digits; leave it at 10.")
+        if model.vocab_size is not None or model.input_size is not None:
             raise ValueError(
-                f"predict: {item!r} is neither test:N nor an existing .npy or image file "
-                f"({', '.join(IMAGE_SUFFIXES)}) of a digit."
+                "model.vocab_size and model.input_size are set by the mnist recipe (28 features per row, "
+                "or 1 with data.pixels=true); leave them unset."
             )
-        if suffix != ".npy":
-            images.append(read_digit_image(path))
-            continue
-        image = np.load(path, allow_pickle=False)
-        if image.shape != (28, 28):
-            raise ValueError(
-                f"predict: {path} holds an array of shape {image.shape}; expected (28, 28) pixels 0-255."
-            )
-        images.append(image)
-    x = ImageSequences(np.stack(images), np.zeros(len(images)), config.data.pixels).x
-    with torch.no_grad():
-        probs = torch.softmax(model(x), dim=-1)  # (N, 10)
-    best = probs.argmax(-1)
-    return [
-        {"input": item, "digit": int(d), "probability": round(float(p[d]), 4)}
-        for item, d, p in zip(inputs, best, probs, strict=True)
-    ]
+
+    def prepare(self, config: MnistConfig, data_dir: str | None) -> Prepared:
+        train, validation, test = _splits(config, data_dir)
+        return Prepared(Split(train, collate), Split(validation, collate), Split(test, collate))
+
+    def test_split(self, config: MnistConfig, data_dir: str | None, artifacts: Mapping[str, Any]) -> Split:
+        return Split(_splits(config, data_dir)[2], collate)
+
+    def build_model(self, config: MnistConfig, artifacts: Mapping[str, Any]) -> nn.Module:
+        return SequenceClassifier(replace(config.model, input_size=1 if config.data.pixels else 28))
+
+    def task(self, config: MnistConfig) -> ClassificationTask:
+        return ClassificationTask(num_classes=10)
+
+    def predict(
+        self,
+        config: MnistConfig,
+        model: nn.Module,
+        artifacts: Mapping[str, Any],
+        inputs: list[str],
+        data_dir: str | None,
+    ) -> list[dict[str, Any]]:
+        """The digit in each input: ``test:N`` (the N-th test image), a ``.npy`` file holding a 28x28
+        image (pixels 0-255), or a picture file (PNG, JPEG, ...; see :func:`read_digit_image`)."""
+        images = [_read_input(item, data_dir) for item in inputs]
+        x = ImageSequences(np.stack(images), np.zeros(len(images)), config.data.pixels).x
+        with torch.no_grad():
+            probs = torch.softmax(model(x), dim=-1)  # (N, 10)
+        best = probs.argmax(-1)
+        return [
+            {"input": item, "digit": int(d), "probability": round(float(p[d]), 4)}
+            for item, d, p in zip(inputs, best, probs, strict=True)
+        ]
+
+
+def _read_input(item: str, data_dir: str | None) -> np.ndarray:
+    if item.startswith("test:"):
+        index = int(item[5:]) if item[5:].isdigit() else -1
+        arrays = load_mnist(root=data_dir)
+        if not 0 <= index < len(arrays["x_test"]):
+            raise ValueError(f"predict: {item!r}: expected test:N with 0 <= N < {len(arrays['x_test'])}.")
+        return arrays["x_test"][index]
+    path = Path(item)
+    suffix = path.suffix.lower()
+    if not path.is_file() or suffix not in (".npy", *IMAGE_SUFFIXES):
+        raise ValueError(
+            f"predict: {item!r} is neither test:N nor an existing .npy or image file "
+            f"({', '.join(IMAGE_SUFFIXES)}) of a digit."
+        )
+    if suffix != ".npy":
+        return read_digit_image(path)
+    image = np.load(path, allow_pickle=False)
+    if image.shape != (28, 28):
+        raise ValueError(
+            f"predict: {path} holds an array of shape {image.shape}; expected (28, 28) pixels 0-255."
+        )
+    return image

@@ -1,63 +1,55 @@
-"""The tasks the CLI can run: name -> recipe module (each with default_config, run, evaluate, predict)."""
+"""The one place tasks are registered: task name -> its :class:`~rnnkit.recipes.base.Recipe` class.
+
+The CLI knows no task names; it asks this module. A recipe's module is imported only when the task is
+used, so ``rnnkit --help`` and ``rnnkit tasks`` stay light.
+"""
 
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
-from pathlib import Path
-from types import ModuleType
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
-from ..training.coerce import from_dict, to_dict
-from ..training.overrides import apply_overrides
-from .common import read_json
+from ..config import apply_overrides
 
-TASKS = {"sentiment": "rnnkit.recipes.sentiment", "mnist": "rnnkit.recipes.mnist"}
-PLANNED = ("forecast", "textgen", "translate", "ner")
-RECIPE_FILE = "recipe.json"
+if TYPE_CHECKING:
+    from .base import Recipe
+
+TASKS: dict[str, str] = {
+    "sentiment": "rnnkit.recipes.sentiment:SentimentRecipe",
+    "mnist": "rnnkit.recipes.mnist:MnistRecipe",
+    "sine": "rnnkit.recipes.sine_demo:SineRecipe",
+}
+DEMO_TASK = "sine"  # what `rnnkit demo` trains
+PLANNED = ("forecast", "textgen", "translate", "ner", "speech", "captioning", "gestures", "dna", "chatbot")
 
 
-def recipe(task: str) -> ModuleType:
-    """The recipe module of ``task``, with a clear error for an unknown or not-yet-built task."""
-    if task in TASKS:
-        return importlib.import_module(TASKS[task])
-    if task in PLANNED:
-        raise ValueError(f"task {task!r} is planned but not built yet; available: {sorted(TASKS)}.")
-    raise ValueError(f"unknown task {task!r}; available: {sorted(TASKS)} (see `rnnkit tasks`).")
+def get_recipe(task: str) -> Recipe:
+    """The recipe of ``task``, with a clear error for an unknown or not-yet-built task."""
+    if task not in TASKS:
+        if task in PLANNED:
+            raise ValueError(f"task {task!r} is planned but not built yet; available: {sorted(TASKS)}.")
+        raise ValueError(f"unknown task {task!r}; available: {sorted(TASKS)} (see `rnnkit tasks`).")
+    module_name, class_name = TASKS[task].split(":")
+    recipe: Recipe = getattr(importlib.import_module(module_name), class_name)()
+    return recipe
 
 
 def build_config(
-    task: str, preset: str = "default", toml: dict[str, Any] | None = None, overrides: list[str] = ()
+    recipe: Recipe,
+    preset: str = "default",
+    quick: bool = False,
+    toml: Mapping[str, Any] | None = None,
+    overrides: Iterable[str] = (),
 ) -> Any:
-    """``default_config(preset)``, then the TOML file's values, then ``--set`` overrides (type-checked)."""
-    config = recipe(task).default_config(preset)
+    """The preset, then ``--quick``'s settings, then the TOML file, then ``--set`` (each type-checked).
+
+    Later sources win: a value in ``--config`` overrides the one ``--quick`` sets.
+    """
+    config = recipe.default_config(preset)
+    if quick and recipe.quick:
+        config = apply_overrides(config, list(recipe.quick))
     if toml:
         config = apply_overrides(config, toml)
-    return apply_overrides(config, list(overrides)) if overrides else config
-
-
-@dataclass(frozen=True)
-class TrainedRun:
-    """A finished run folder: its task, its recipe module and its config."""
-
-    path: Path
-    task: str
-    module: ModuleType
-    config: Any
-
-
-def write_recipe(run_dir: Path, task: str, preset: str, config: Any) -> None:
-    from ..training.checkpoint import write_json
-
-    write_json(run_dir / RECIPE_FILE, {"task": task, "preset": preset, "config": to_dict(config)})
-
-
-def open_run(run_dir: str | Path) -> TrainedRun:
-    """Read ``recipe.json`` of a run folder written by ``rnnkit train``."""
-    path = Path(run_dir)
-    if not path.is_dir():
-        raise FileNotFoundError(f"run folder {path} does not exist; pass the folder `rnnkit train` printed.")
-    data = read_json(path / RECIPE_FILE, "run folder")
-    module = recipe(data["task"])
-    config = from_dict(type(module.default_config()), data["config"])
-    return TrainedRun(path, data["task"], module, config)
+    overrides = list(overrides)
+    return apply_overrides(config, overrides) if overrides else config

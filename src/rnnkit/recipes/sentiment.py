@@ -18,11 +18,13 @@ Presets:
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import torch
+from torch import nn
 
 from ..data.batching import BucketBatchSampler, pad_sequences
 from ..data.datasets.imdb import load_imdb, load_imdb_splits
@@ -32,13 +34,11 @@ from ..data.vocab import Vocab
 from ..models.classifier import ClassifierConfig, SequenceClassifier
 from ..models.encoder import RNNConfig
 from ..training.config import TrainConfig
-from ..training.trainer import Trainer
-from .common import BatchDataset, ClassificationTask, unwrap
+from ..training.run_folder import RunFolder
+from .base import Prepared, Recipe, Split
+from .common import ClassificationTask, TokenSequences, collate_token_sequences
 
 logger = logging.getLogger(__name__)
-NAME = "sentiment"
-DATASET = "imdb"
-SUMMARY = "IMDB movie reviews -> positive/negative (N vs 1)"
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class SentimentData:
         validation_by: ``"movie"`` holds out whole movies, as the test split does (its movies are not
             in the training split), so validation accuracy estimates test accuracy; ``"review"``
             draws reviews at random (Keras' ``validation_split``), which shares movies with training
-            and reads 1-2 points high on IMDB.
+            and reads 1-2 points high on IMDB. The fraction held out is ``train.validation_split``.
         limit: keep a random subset of each split (for quick runs).
     """
 
@@ -68,22 +68,29 @@ class SentimentData:
             raise ValueError(f"data.truncate must be 'pre' or 'post', got {self.truncate!r}.")
         if self.validation_by not in ("movie", "review"):
             raise ValueError(f"data.validation_by must be 'movie' or 'review', got {self.validation_by!r}.")
-
-
-@dataclass(frozen=True)
-class SentimentModel:
-    embedding_dim: int = 256
-    rnn: RNNConfig = field(default_factory=lambda: RNNConfig(cell="gru", hidden_size=128, bidirectional=True))
-    pooling: str = "max_mean"
-    dropout: float = 0.5
-    token_dropout: float = 0.2
-    embedding_uniform_init: float | None = 0.05
+        for name in ("max_vocab", "min_freq", "max_len"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"data.{name} must be >= 1, got {getattr(self, name)}.")
+        if self.limit < 0:
+            raise ValueError(f"data.limit must be >= 0 (0 = every review), got {self.limit}.")
 
 
 @dataclass(frozen=True)
 class SentimentConfig:
+    """``model`` is the classifier's own config; the recipe fills in ``vocab_size`` from the vocabulary."""
+
     data: SentimentData = field(default_factory=SentimentData)
-    model: SentimentModel = field(default_factory=SentimentModel)
+    model: ClassifierConfig = field(
+        default_factory=lambda: ClassifierConfig(
+            num_classes=1,
+            embedding_dim=256,
+            rnn=RNNConfig(cell="gru", hidden_size=128, bidirectional=True),
+            pooling="max_mean",
+            dropout=0.5,
+            token_dropout=0.2,
+            embedding_uniform_init=0.05,
+        )
+    )
     train: TrainConfig = field(
         default_factory=lambda: TrainConfig(
             epochs=3,
@@ -104,40 +111,16 @@ PRESETS = {
     "default": SentimentConfig(),
     "seed-simplernn": SentimentConfig(
         data=SentimentData(max_vocab=10000, min_freq=1, max_len=200, truncate="pre", validation_by="review"),
-        model=SentimentModel(
+        model=ClassifierConfig(
+            num_classes=1,
             embedding_dim=32,
             rnn=RNNConfig(cell="rnn", hidden_size=32),
             pooling="last",
-            dropout=0.0,
-            token_dropout=0.0,
             embedding_uniform_init=0.05,  # Keras' Embedding default
         ),
         train=TrainConfig(epochs=5, batch_size=128, lr=1e-3, validation_split=0.2),
     ),
 }
-QUICK = ["data.limit=400", "data.max_vocab=2000", "data.max_len=64", "train.epochs=1", "train.batch_size=32"]
-
-
-def default_config(preset: str = "default") -> SentimentConfig:
-    if preset not in PRESETS:
-        raise ValueError(f"sentiment: unknown preset {preset!r}; choose one of {sorted(PRESETS)}.")
-    return PRESETS[preset]
-
-
-def build_model(config: SentimentConfig, vocab_size: int) -> SequenceClassifier:
-    model = config.model
-    return SequenceClassifier(
-        ClassifierConfig(
-            num_classes=1,
-            vocab_size=vocab_size,
-            embedding_dim=model.embedding_dim,
-            rnn=model.rnn,
-            pooling=model.pooling,
-            dropout=model.dropout,
-            token_dropout=model.token_dropout,
-            embedding_uniform_init=model.embedding_uniform_init,
-        )
-    )
 
 
 def encode(texts: list[str], vocab: Vocab, data: SentimentData) -> list[list[int]]:
@@ -147,20 +130,6 @@ def encode(texts: list[str], vocab: Vocab, data: SentimentData) -> list[list[int
         ids = vocab.encode(tokenize(text)) or [vocab.unk_id]
         encoded.append(ids[: data.max_len] if data.truncate == "post" else ids[-data.max_len :])
     return encoded
-
-
-def make_batches(
-    ids: list[list[int]], labels: list[int], batch_size: int, seed: int, shuffle: bool
-) -> BatchDataset:
-    """Length-bucketed ``(ids (B, T), lengths (B,), labels (B,))`` batches."""
-    sampler = BucketBatchSampler(
-        [len(s) for s in ids], batch_size, shuffle=shuffle, generator=torch.Generator().manual_seed(seed)
-    )
-    batches = []
-    for indices in sampler:
-        padded, lengths = pad_sequences([ids[i] for i in indices])
-        batches.append((padded, lengths, torch.tensor([labels[i] for i in indices])))
-    return BatchDataset(batches)
 
 
 def _subset(*columns: list, limit: int, seed: int) -> tuple[list, ...]:
@@ -181,110 +150,118 @@ def split_validation(
     return random_split(len(movies), fraction, seed)
 
 
-def run(
-    config: SentimentConfig, run_dir: Path, data_dir: str | None = None, resume: bool = False
-) -> dict[str, Any]:
-    """Train on the training reviews (with a held-out validation split), test once; write the run folder."""
-    train_cfg = config.train
-    splits = load_imdb_splits(root=data_dir, movie_ids=True)  # one pass over the archive
-    texts, labels, movies = _subset(*splits["train"], limit=config.data.limit, seed=train_cfg.seed)
-    test_texts, test_labels, _ = _subset(*splits["test"], limit=config.data.limit, seed=train_cfg.seed + 1)
-    val_idx, train_idx = split_validation(movies, config.data, train_cfg.validation_split, train_cfg.seed)
+def token_split(
+    ids: list[list[int]], labels: list[int], batch_size: int, shuffle: bool, seed: int | None = None
+) -> Split:
+    """Reviews as a dataset batched in length buckets (reshuffled every epoch when ``shuffle``)."""
+    sampler = BucketBatchSampler([len(s) for s in ids], batch_size, shuffle=shuffle, seed=seed)
+    return Split(TokenSequences(ids, labels), collate_token_sequences, sampler)
 
-    vocab = Vocab.build(
-        (tokenize(texts[i]) for i in train_idx), max_size=config.data.max_vocab, min_freq=config.data.min_freq
+
+class SentimentRecipe(Recipe):
+    name = "sentiment"
+    description = "IMDB movie reviews -> positive/negative (N vs 1)"
+    dataset = "imdb"
+    presets: ClassVar[Mapping[str, Any]] = PRESETS
+    quick = (
+        "data.limit=400",
+        "data.max_vocab=2000",
+        "data.max_len=64",
+        "train.epochs=1",
+        "train.batch_size=32",
     )
-    vocab.to_json(run_dir / "vocab.json")
-    ids = encode(texts, vocab, config.data)
-    train_set = make_batches(
-        [ids[i] for i in train_idx],
-        [labels[i] for i in train_idx],
-        train_cfg.batch_size,
-        train_cfg.seed,
-        True,
-    )
-    val_set = (
-        make_batches([ids[i] for i in val_idx], [labels[i] for i in val_idx], train_cfg.batch_size, 0, False)
-        if val_idx
-        else None
-    )
-    test_set = make_batches(
-        encode(test_texts, vocab, config.data), test_labels, train_cfg.batch_size, 0, False
-    )
+    inputs = "review texts, or paths of UTF-8 text files holding one review each"
 
-    model = build_model(config, len(vocab))
-    # The loader hands over whole pre-bucketed batches; validation is split above.
-    loop_cfg = replace(train_cfg, batch_size=1, validation_split=0.0)
-    task = ClassificationTask(num_classes=1)
-    with Trainer(model, task, loop_cfg, run_dir=run_dir, run_config=config) as trainer:
-        history = trainer.fit(train_set, val_set, collate_fn=unwrap, resume=resume)
-        test = trainer.evaluate(test_set, collate_fn=unwrap)
-    return {
-        "task": NAME,
-        "test_accuracy": test["accuracy"],
-        "test_loss": test["loss"],
-        "test_examples": len(test_labels),
-        "train_examples": len(train_idx),
-        "validation_examples": len(val_idx),
-        "validation_by": config.data.validation_by,
-        "vocab_size": len(vocab),
-        "epochs_run": len(history),
-        "best_epoch": history.best_epoch,
-        "seconds_per_epoch": [round(s, 1) for s in history["seconds"]],
-        "history": history.rows,
-    }
+    def check(self, config: SentimentConfig) -> None:
+        model = config.model
+        if model.num_classes != 1:
+            raise ValueError(
+                f"model.num_classes={model.num_classes}: sentiment is binary (one logit); leave it at 1."
+            )
+        if model.vocab_size is not None or model.input_size is not None:
+            raise ValueError(
+                "model.vocab_size and model.input_size are set by the sentiment recipe (from the vocabulary "
+                "it builds); leave them unset and use data.max_vocab to size the vocabulary."
+            )
+        if not 0 < config.train.validation_split < 1:
+            raise ValueError(
+                f"train.validation_split={config.train.validation_split}: sentiment holds out a validation "
+                "split of the training reviews; use a fraction in (0, 1), e.g. 0.1."
+            )
 
+    def prepare(self, config: SentimentConfig, data_dir: str | None) -> Prepared:
+        data, train = config.data, config.train
+        splits = load_imdb_splits(root=data_dir, movie_ids=True)  # one pass over the archive
+        texts, labels, movies = _subset(*splits["train"], limit=data.limit, seed=train.seed)
+        test_texts, test_labels, _ = _subset(*splits["test"], limit=data.limit, seed=train.seed + 1)
+        val_idx, train_idx = split_validation(movies, data, train.validation_split, train.seed)
+        vocab = Vocab.build(
+            (tokenize(texts[i]) for i in train_idx), max_size=data.max_vocab, min_freq=data.min_freq
+        )
+        ids = encode(texts, vocab, data)
+        size = train.batch_size
+        return Prepared(
+            train=token_split(
+                [ids[i] for i in train_idx], [labels[i] for i in train_idx], size, train.shuffle, train.seed
+            ),
+            validation=token_split([ids[i] for i in val_idx], [labels[i] for i in val_idx], size, False),
+            test=token_split(encode(test_texts, vocab, data), test_labels, size, False),
+            artifacts={"vocab": vocab},
+            counts={"validation_by": data.validation_by, "vocab_size": len(vocab)},
+        )
 
-def load_trained(run_dir: Path, config: SentimentConfig) -> tuple[SequenceClassifier, Vocab]:
-    from ..training.checkpoint import load_weights
+    def build_model(self, config: SentimentConfig, artifacts: Mapping[str, Any]) -> nn.Module:
+        return SequenceClassifier(replace(config.model, vocab_size=len(artifacts["vocab"])))
 
-    vocab = Vocab.from_json(run_dir / "vocab.json")
-    model = build_model(config, len(vocab))
-    model.load_state_dict(load_weights(run_dir / "model.safetensors"))
-    return model.eval(), vocab
+    def task(self, config: SentimentConfig) -> ClassificationTask:
+        return ClassificationTask(num_classes=1)
 
+    def save_artifacts(self, run: RunFolder, artifacts: Mapping[str, Any]) -> None:
+        run.write_vocab(artifacts["vocab"])
 
-def evaluate(config: SentimentConfig, run_dir: Path, data_dir: str | None = None) -> dict[str, Any]:
-    """Test-split accuracy of a finished run."""
-    model, vocab = load_trained(run_dir, config)
-    texts, labels = _subset(
-        *load_imdb("test", root=data_dir), limit=config.data.limit, seed=config.train.seed + 1
-    )
-    test_set = make_batches(encode(texts, vocab, config.data), labels, config.train.batch_size, 0, False)
-    eval_cfg = replace(config.train, batch_size=1, validation_split=0.0, progress=False)
-    with Trainer(model, ClassificationTask(num_classes=1), eval_cfg) as trainer:
-        result = trainer.evaluate(test_set, collate_fn=unwrap)
-    return {
-        "task": NAME,
-        "test_accuracy": result["accuracy"],
-        "test_loss": result["loss"],
-        "test_examples": len(labels),
-    }
+    def load_artifacts(self, run: RunFolder) -> dict[str, Any]:
+        return {"vocab": run.read_vocab()}
 
+    def test_split(
+        self, config: SentimentConfig, data_dir: str | None, artifacts: Mapping[str, Any]
+    ) -> Split:
+        texts, labels = _subset(
+            *load_imdb("test", root=data_dir), limit=config.data.limit, seed=config.train.seed + 1
+        )
+        return token_split(
+            encode(texts, artifacts["vocab"], config.data), labels, config.train.batch_size, False
+        )
 
-def predict(config: SentimentConfig, run_dir: Path, inputs: list[str]) -> list[dict[str, Any]]:
-    """Sentiment of each review text (or of the contents of each path that is a file)."""
-    model, vocab = load_trained(run_dir, config)
-    texts = []
-    for item in inputs:
-        path = Path(item)
-        if path.is_file():
-            try:
-                item = path.read_text(encoding="utf-8")
-            except UnicodeDecodeError:
-                raise ValueError(f"predict: {path} is not UTF-8 text; save the review as UTF-8.") from None
-        if not item.strip():
-            raise ValueError("predict: the review is empty; pass the text of a review or a path to one.")
-        texts.append(item)
-    ids = encode(texts, vocab, config.data)
-    padded, lengths = pad_sequences(ids)
-    with torch.no_grad():
-        probs = torch.sigmoid(model(padded, lengths).squeeze(-1)).tolist()
-    return [
-        {
-            "input": text[:60] + ("..." if len(text) > 60 else ""),
-            "label": "positive" if p >= 0.5 else "negative",
-            "probability_positive": round(p, 4),
-        }
-        for text, p in zip(texts, probs, strict=True)
-    ]
+    def predict(
+        self,
+        config: SentimentConfig,
+        model: nn.Module,
+        artifacts: Mapping[str, Any],
+        inputs: list[str],
+        data_dir: str | None,
+    ) -> list[dict[str, Any]]:
+        """Sentiment of each review text (or of the contents of each path that is a file)."""
+        texts = []
+        for item in inputs:
+            path = Path(item)
+            if path.is_file():
+                try:
+                    item = path.read_text(encoding="utf-8")
+                except UnicodeDecodeError:
+                    raise ValueError(
+                        f"predict: {path} is not UTF-8 text; save the review as UTF-8."
+                    ) from None
+            if not item.strip():
+                raise ValueError("predict: the review is empty; pass the text of a review or a path to one.")
+            texts.append(item)
+        padded, lengths = pad_sequences(encode(texts, artifacts["vocab"], config.data))
+        with torch.no_grad():
+            probs = torch.sigmoid(model(padded, lengths).squeeze(-1)).tolist()
+        return [
+            {
+                "input": text[:60] + ("..." if len(text) > 60 else ""),
+                "label": "positive" if p >= 0.5 else "negative",
+                "probability_positive": round(p, 4),
+            }
+            for text, p in zip(texts, probs, strict=True)
+        ]

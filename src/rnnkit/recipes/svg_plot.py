@@ -3,28 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
-
-from ..training.checkpoint import atomic_write_text
 
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#7f7f7f")
 
 
 def line_plot_svg(
     series: dict[str, Sequence[float]],
-    path: str | Path,
     *,
     title: str,
     x_label: str = "time step",
     width: int = 720,
     height: int = 320,
-) -> Path:
-    """Write the named series as coloured polylines with a legend; returns the path.
+) -> str:
+    """The named series as coloured polylines with a legend, as SVG text (write it with the run folder).
 
     Example:
-        >>> import tempfile, pathlib
-        >>> out = pathlib.Path(tempfile.mkdtemp()) / "plot.svg"
-        >>> line_plot_svg({"a": [0, 1, 0], "b": [1, 0, 1]}, out, title="t").read_text()[:4]
+        >>> line_plot_svg({"a": [0, 1, 0], "b": [1, 0, 1]}, title="t")[:4]
         '<svg'
     """
     values = [v for ys in series.values() for v in ys]
@@ -63,7 +57,4 @@ def line_plot_svg(
         )
         parts.append(f'<text x="{left + 36}" y="{y}" font-size="12">{name}</text>')
     parts.append("</svg>")
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(out, "\n".join(parts) + "\n")
-    return out
+    return "\n".join(parts) + "\n"

@@ -11,20 +11,16 @@ Example:
     'cosine'
 """
 
-from .callbacks import Callback, StepInfo
+from ..config import apply_overrides, from_dict, load_toml, to_dict, valid_keys
+from .callbacks import Callback, ProgressBar, StepInfo
 from .checkpoint import CheckpointError, load_weights, save_weights
-from .clipping import clip_gradients
-from .coerce import from_dict, to_dict
 from .config import TrainConfig
 from .distributed import DistributedContext
-from .divergence import NonFiniteLossError
 from .history import History
-from .metrics import MetricSums, accuracy, binary_accuracy, mean_loss
-from .overrides import apply_overrides, load_toml, valid_keys
-from .progress import ProgressBar
 from .run_folder import RunFolder
-from .seed import seed_everything
-from .task import FunctionTask, Task
+from .state import seed_everything
+from .step import NonFiniteLossError, clip_gradients
+from .task import FunctionTask, MetricSums, Task, accuracy, binary_accuracy, mean_loss
 from .trainer import Trainer
 
 __all__ = [

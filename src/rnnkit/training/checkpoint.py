@@ -1,8 +1,7 @@
 """Safe checkpoint files: atomic writes, weights as safetensors, trainer state for ``weights_only`` loads.
 
-Every write goes to a temporary file in the destination folder, is flushed and fsynced, then renamed
-over the destination with :func:`os.replace` (atomic on POSIX and Windows), so a crash leaves either
-the old file or the new one, never a mix. Both formats carry a SHA-256 digest of their content, so a
+Every write goes through :mod:`rnnkit.atomic` (temporary file, fsync, rename), so a crash leaves
+either the old file or the new one, never a mix. Both formats carry a SHA-256 digest of their content, so a
 truncated or bit-flipped file is refused with :class:`CheckpointError` instead of loading garbage:
 
 - weights: a plain ``.safetensors`` file (readable by any safetensors reader); its metadata holds
@@ -21,20 +20,18 @@ Example:
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import json
-import math
-import os
 import struct
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import torch
 from torch import Tensor
+
+from ..atomic import atomic_write_bytes
 
 DIGEST_KEY = "rnnkit.sha256"
 
@@ -49,49 +46,6 @@ def _corrupt(path: Path, reason: str) -> CheckpointError:
         "(an interrupted copy or a full disk). Delete it and resume from an intact copy, or start a "
         "fresh run in a new run folder."
     )
-
-
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically: temp file in the same folder, fsync, ``os.replace``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as tmp:
-            tmp.write(data)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        raise
-    with contextlib.suppress(OSError):  # make the rename itself durable (POSIX; not possible on Windows)
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-
-
-def atomic_write_text(path: str | Path, text: str) -> None:
-    """Write UTF-8 ``text`` to ``path`` atomically (see :func:`atomic_write_bytes`)."""
-    atomic_write_bytes(path, text.encode("utf-8"))
-
-
-def _json_safe(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, Mapping):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_safe(v) for v in value]
-    return value
-
-
-def write_json(path: str | Path, data: Any) -> None:
-    """Write ``data`` as indented, strict JSON (NaN and infinities become null), atomically."""
-    atomic_write_text(path, json.dumps(_json_safe(data), indent=2, allow_nan=False) + "\n")
 
 
 # --- weights: safetensors --------------------------------------------------------------------------

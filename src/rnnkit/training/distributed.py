@@ -33,9 +33,11 @@ Example:
 from __future__ import annotations
 
 import logging
+import math
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 import torch.distributed as dist
@@ -129,7 +131,7 @@ class DistributedContext:
 
     def eval_sampler(self, dataset: Dataset) -> Sampler[int]:
         """Every ``world_size``-th example from ``rank``, without padding (exact metrics after all-reduce)."""
-        return ShardSampler(len(dataset), self.rank, self.world_size)
+        return ShardSampler(len(dataset), self.rank, self.world_size)  # type: ignore[arg-type]  # map-style
 
     def reduce_sum(self, tensor: Tensor) -> Tensor:
         """The element-wise sum of ``tensor`` over all ranks (the tensor itself in one process)."""
@@ -189,3 +191,37 @@ class ShardSampler(Sampler[int]):
 
     def __len__(self) -> int:
         return len(range(self.rank, self.length, self.world_size))
+
+
+class ShardedBatchSampler(Sampler[list[int]]):
+    """This rank's share of another batch sampler's batches: batches ``rank, rank + world_size, ...``.
+
+    Every rank must draw the same batches from ``batch_sampler`` (seed it, e.g. per epoch with
+    ``set_epoch``). With ``pad`` (training), the batch list is first extended by repeating its first
+    batches to a multiple of ``world_size``, so every rank takes the same number of optimiser steps (as
+    DistributedSampler pads); without it (evaluation), no batch is seen twice.
+
+    Example:
+        >>> list(ShardedBatchSampler([[0, 1], [2, 3], [4]], rank=1, world_size=2))
+        [[2, 3], [0, 1]]
+    """
+
+    def __init__(self, batch_sampler: Any, rank: int, world_size: int, pad: bool = True) -> None:
+        self.batch_sampler, self.rank, self.world_size, self.pad = batch_sampler, rank, world_size, pad
+
+    def set_epoch(self, epoch: int) -> None:
+        if hasattr(self.batch_sampler, "set_epoch"):
+            self.batch_sampler.set_epoch(epoch)
+
+    def __iter__(self) -> Iterator[list[int]]:
+        batches = list(self.batch_sampler)
+        if self.pad and batches and len(batches) % self.world_size:
+            extra = self.world_size - len(batches) % self.world_size
+            batches += (batches * math.ceil(extra / len(batches)))[:extra]
+        return iter(batches[self.rank :: self.world_size])
+
+    def __len__(self) -> int:
+        count = len(self.batch_sampler)
+        if self.pad:
+            return math.ceil(count / self.world_size)
+        return len(range(self.rank, count, self.world_size))

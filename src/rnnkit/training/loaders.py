@@ -15,15 +15,23 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sized
+from typing import Any, cast
 
 import torch
-from torch.utils.data import DataLoader, Dataset, IterableDataset, RandomSampler, SequentialSampler, Subset
+from torch.utils.data import (
+    DataLoader,
+    Dataset,
+    IterableDataset,
+    RandomSampler,
+    Sampler,
+    SequentialSampler,
+    Subset,
+)
 
 from ..data.splits import random_split
 from .config import TrainConfig
-from .distributed import DistributedContext
+from .distributed import DistributedContext, ShardedBatchSampler
 
 
 def check_dataset(dataset: Any, name: str) -> int:
@@ -40,6 +48,17 @@ def check_dataset(dataset: Any, name: str) -> int:
     if length == 0:
         raise ValueError(f"{name}: the dataset is empty; expected at least one example.")
     return length
+
+
+def check_batch_sampler(sampler: Sampler[list[int]] | None, config: TrainConfig, name: str) -> None:
+    """A batch sampler's ``batch_size`` (if it states one) must be the config's, so that the saved
+    config says what ran."""
+    size = getattr(sampler, "batch_size", None)
+    if sampler is not None and size is not None and size != config.batch_size:
+        raise ValueError(
+            f"{name} makes batches of {size} but TrainConfig.batch_size is {config.batch_size}; build the "
+            "sampler with the config's batch_size so that the saved config is the one that ran."
+        )
 
 
 def split_dataset(dataset: Dataset, fraction: float, seed: int) -> tuple[Subset, Subset]:
@@ -73,15 +92,21 @@ def make_train_loader(
     collate_fn: Callable[[list[Any]], Any] | None,
     context: DistributedContext,
     generator: torch.Generator,
+    batch_sampler: Sampler[list[int]] | None = None,
 ) -> DataLoader:
-    """The training loader: shuffled by ``generator`` (one process) or a DistributedSampler (DDP)."""
+    """The training loader: shuffled by ``generator`` (one process) or a DistributedSampler (DDP);
+    with a ``batch_sampler``, its batches (every ``world_size``-th one on each rank under DDP)."""
     check_dataset(dataset, "train_dataset")
+    if batch_sampler is not None:
+        return _batch_sampler_loader(dataset, config, collate_fn, context, batch_sampler, generator)
+    sized = cast(Sized, dataset)  # check_dataset made sure it has a length
+    sampler: Sampler[int]
     if context.enabled:
         sampler = context.train_sampler(dataset, shuffle=config.shuffle, seed=config.seed)
     elif config.shuffle:
-        sampler = RandomSampler(dataset, generator=generator)
+        sampler = RandomSampler(sized, generator=generator)
     else:
-        sampler = SequentialSampler(dataset)
+        sampler = SequentialSampler(sized)
     return DataLoader(
         dataset,
         batch_size=config.batch_size,
@@ -100,10 +125,16 @@ def make_eval_loader(
     collate_fn: Callable[[list[Any]], Any] | None,
     context: DistributedContext,
     name: str = "val_dataset",
+    batch_sampler: Sampler[list[int]] | None = None,
 ) -> DataLoader:
     """An evaluation loader in dataset order (this rank's shard under DDP); leaves all RNGs alone."""
     check_dataset(dataset, name)
-    sampler = context.eval_sampler(dataset) if context.enabled else SequentialSampler(dataset)
+    if batch_sampler is not None:
+        generator = torch.Generator().manual_seed(config.seed)
+        return _batch_sampler_loader(
+            dataset, config, collate_fn, context, batch_sampler, generator, pad=False
+        )
+    sampler = context.eval_sampler(dataset) if context.enabled else SequentialSampler(cast(Sized, dataset))
     return DataLoader(
         dataset,
         batch_size=config.batch_size,
@@ -111,6 +142,28 @@ def make_eval_loader(
         collate_fn=collate_fn,
         num_workers=config.num_workers,
         generator=torch.Generator().manual_seed(config.seed),
+        worker_init_fn=_seed_worker if config.num_workers else None,
+        pin_memory=context.device.type == "cuda",
+    )
+
+
+def _batch_sampler_loader(
+    dataset: Dataset,
+    config: TrainConfig,
+    collate_fn: Callable[[list[Any]], Any] | None,
+    context: DistributedContext,
+    batch_sampler: Sampler[list[int]],
+    generator: torch.Generator,
+    pad: bool = True,
+) -> DataLoader:
+    if context.enabled:
+        batch_sampler = ShardedBatchSampler(batch_sampler, context.rank, context.world_size, pad=pad)
+    return DataLoader(
+        dataset,
+        batch_sampler=batch_sampler,
+        collate_fn=collate_fn,
+        num_workers=config.num_workers,
+        generator=generator,
         worker_init_fn=_seed_worker if config.num_workers else None,
         pin_memory=context.device.type == "cuda",
     )

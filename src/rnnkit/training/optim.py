@@ -72,7 +72,7 @@ def build_scheduler(optimizer: torch.optim.Optimizer, config: TrainConfig) -> Sc
     if config.scheduler == "plateau":
         return torch.optim.lr_scheduler.ReduceLROnPlateau(
             optimizer,
-            mode=config.monitor_mode,
+            mode="max" if config.monitor_mode == "max" else "min",
             factor=config.plateau_factor,
             patience=config.plateau_patience,
             threshold=config.min_delta,

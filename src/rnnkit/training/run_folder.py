@@ -1,8 +1,10 @@
-"""The run folder: one training run's files, written by rank 0, every write atomic.
+"""The run folder: the one owner of a training run's files. It knows every file name and does every write.
 
 ======================  ===========================================================================
-``config.json``         the TrainConfig (``train``), the caller's whole config if given (``run``)
-                        and ``rnnkit_version``
+``config.json``         what ran, exactly: ``rnnkit_version``, ``task`` and ``preset`` (for a recipe
+                        run), and ``config``, the whole config (its ``train`` section is the
+                        TrainConfig); the only config file of a run
+``vocab.json``          the vocabulary of a text task
 ``trainer_state.pt``    everything a resume needs, written last each epoch (the commit point): the
                         weights after the epoch, the best weights so far, optimiser, scheduler and
                         grad-scaler states, epoch, step, best metric, patience counter, history and
@@ -12,57 +14,196 @@
 ``best.safetensors``    the best weights by ``monitor`` (with early stopping or ``restore_best``)
 ``log.csv``             one row per completed epoch (the history)
 ``metrics.json``        a summary: epochs completed, best epoch and value, last and best rows
+``test_metrics.json``   a recipe run's test-split figures, written once training has finished
+``*.svg``               plots
+``.lock``               held (``flock``) by the process that is writing the run
 ======================  ===========================================================================
+
+Lifecycle: nothing is written until every input has been checked; :meth:`create` makes the folder;
+:meth:`lock` keeps a second process out; a folder "holds a run" once an epoch has been committed
+(``trainer_state.pt``) or weights exist; a folder that holds only a config (a run killed before its
+first checkpoint) can be started again. Every write is atomic (:mod:`rnnkit.atomic`) and made by rank 0.
 
 Example:
     >>> import tempfile
     >>> run = RunFolder(tempfile.mkdtemp())
-    >>> run.has_state(), run.file(RunFolder.MODEL).name
-    (False, 'model.safetensors')
+    >>> run.has_state(), run.file(RunFolder.MODEL).name, run.holds_run()
+    (False, 'model.safetensors', [])
 """
 
 from __future__ import annotations
 
-import importlib
+import contextlib
+import json
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import is_dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from .checkpoint import atomic_write_text, write_json
-from .coerce import to_dict
+import torch
+
+from .._version import __version__
+from ..atomic import atomic_write_text, write_json
+from ..config import to_dict
+from ..data.vocab import Vocab
+from .checkpoint import CheckpointError, load_state, load_weights, save_state, save_weights
 from .history import History
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no advisory locks, the run is not guarded
+    fcntl = None  # type: ignore[assignment]
 
-def rnnkit_version() -> str:
-    """``rnnkit.__version__``, imported when needed (rnnkit's ``__init__`` may import this package)."""
-    return str(getattr(importlib.import_module("rnnkit"), "__version__", "unknown"))
+
+class RunFolderLockedError(ValueError):
+    """Another process is writing this run folder."""
 
 
 class RunFolder:
-    """Paths and writers of a run folder (see the module docstring for the layout)."""
+    """Paths, checks and writers of a run folder (see the module docstring for the layout)."""
 
+    CONFIG = "config.json"
+    VOCAB = "vocab.json"
+    STATE = "trainer_state.pt"
     MODEL = "model.safetensors"
     BEST = "best.safetensors"
-    CONFIG = "config.json"
-    STATE = "trainer_state.pt"
     LOG = "log.csv"
     METRICS = "metrics.json"
+    TEST_METRICS = "test_metrics.json"
+    LOCK = ".lock"
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, task: str | None = None, preset: str | None = None) -> None:
         self.path = Path(path)
+        self.task, self.preset = task, preset  # recorded in config.json by recipe runs
+        self._lock_file: IO[str] | None = None
         if self.path.exists() and not self.path.is_dir():
-            raise ValueError(f"run_dir {str(self.path)!r} exists and is not a folder. Choose another path.")
+            raise ValueError(
+                f"run folder {str(self.path)!r} exists and is not a folder; pass a folder path (--out)."
+            )
 
     def file(self, name: str) -> Path:
         return self.path / name
 
+    # --- the lifecycle ----------------------------------------------------------------------------
+
     def has_state(self) -> bool:
+        """Whether an epoch has been committed here (``trainer_state.pt`` exists)."""
         return self.file(self.STATE).exists()
 
-    def write_config(self, train_config: Any, run_config: Any = None) -> None:
-        data: dict[str, Any] = {"rnnkit_version": rnnkit_version(), "train": to_dict(train_config)}
-        if run_config is not None:
-            data["run"] = to_dict(run_config)
+    def holds_run(self) -> list[str]:
+        """The files that make this folder a run that a fresh start would destroy (empty if none)."""
+        return [name for name in (self.STATE, self.MODEL) if self.file(name).exists()]
+
+    def check_fresh(self) -> None:
+        """Refuse a folder that holds a run, before anything is written (see :meth:`holds_run`)."""
+        held = self.holds_run()
+        if held:
+            raise ValueError(
+                f"{self.path} already holds a run ({', '.join(held)}). Add --resume to continue it, or pass "
+                "a new --out folder to start a fresh run."
+            )
+
+    def create(self) -> None:
+        self.path.mkdir(parents=True, exist_ok=True)
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the folder's lock for the block; a second holder gets RunFolderLockedError.
+
+        The lock is an ``flock`` on ``.lock``, so the kernel releases it when the process dies (even by
+        ``kill -9``) and a stale lock never blocks a resume.
+        """
+        self.create()
+        handle = open(self.file(self.LOCK), "a+", encoding="utf-8")  # noqa: SIM115 - held across the block
+        try:
+            if fcntl is not None:
+                try:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "unknown"
+                    raise RunFolderLockedError(
+                        f"{self.path} is in use by another rnnkit process (pid {holder}); wait for it to "
+                        "finish or stop it, then try again."
+                    ) from None
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"{os.getpid()}\n")
+            handle.flush()
+            self._lock_file = handle
+            yield
+        finally:
+            self._lock_file = None
+            handle.close()  # releases the flock
+
+    # --- config -----------------------------------------------------------------------------------
+
+    def write_config(self, config: Any) -> None:
+        """``config.json``: the rnnkit version, the task and preset (recipe runs) and the whole config.
+
+        ``config`` is a config dataclass (a recipe's, with a ``train`` section) or a mapping of them.
+        """
+        data: dict[str, Any] = {"rnnkit_version": __version__}
+        if self.task is not None:
+            data["task"], data["preset"] = self.task, self.preset
+        if isinstance(config, Mapping):
+            data["config"] = {k: to_dict(v) if is_dataclass(v) else v for k, v in config.items()}
+        else:
+            data["config"] = to_dict(config)
         write_json(self.file(self.CONFIG), data)
+
+    def read_config(self) -> dict[str, Any]:
+        """``config.json`` as written by :meth:`write_config`, with an error that names the file."""
+        data = self.read_json(self.CONFIG, "run folder")
+        if not isinstance(data, dict) or not isinstance(data.get("config"), dict):
+            raise ValueError(
+                f"{self.file(self.CONFIG)} is not an rnnkit run config (no 'config' table); "
+                "was it written by `rnnkit train`?"
+            )
+        return data
+
+    def saved_train_config(self) -> dict[str, Any] | None:
+        """The ``train`` section of ``config.json``, or None if there is none to read."""
+        try:
+            data = json.loads(self.file(self.CONFIG).read_text(encoding="utf-8"))
+            train = data["config"]["train"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return train if isinstance(train, dict) else None
+
+    # --- JSON and text files ----------------------------------------------------------------------
+
+    def read_json(self, name: str, what: str) -> Any:
+        path = self.file(name)
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"{what}: {path} does not exist. Is {self.path} a run folder written by `rnnkit train`?"
+            )
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise ValueError(
+                f"{what}: {path} is not valid JSON ({error}); re-run training to rewrite it."
+            ) from None
+
+    def write_vocab(self, vocab: Vocab) -> None:
+        vocab.to_json(self.file(self.VOCAB))
+
+    def read_vocab(self) -> Vocab:
+        path = self.file(self.VOCAB)
+        if not path.is_file():
+            raise FileNotFoundError(f"{path} does not exist; the run folder {self.path} is incomplete.")
+        return Vocab.from_json(path)
+
+    def write_test_metrics(self, summary: Mapping[str, Any]) -> None:
+        write_json(self.file(self.TEST_METRICS), dict(summary))
+
+    def write_text(self, name: str, text: str) -> Path:
+        """A text file such as a plot (``*.svg``); returns its path."""
+        path = self.file(name)
+        atomic_write_text(path, text)
+        return path
 
     def write_log(self, history: History) -> None:
         atomic_write_text(self.file(self.LOG), history.to_csv())
@@ -79,3 +220,22 @@ class RunFolder:
             "best": best_row,
         }
         write_json(self.file(self.METRICS), summary)
+
+    # --- weights and state ------------------------------------------------------------------------
+
+    def save_weights(self, state: Mapping[str, torch.Tensor], best: bool = False, **metadata: str) -> None:
+        save_weights(state, self.file(self.BEST if best else self.MODEL), metadata)
+
+    def load_weights(self) -> dict[str, torch.Tensor]:
+        if not self.file(self.MODEL).is_file():
+            raise CheckpointError(
+                f"{self.path} has no {self.MODEL}: the run has not completed an epoch yet. "
+                f"Resume it with `rnnkit train <task> --out {self.path} --resume`."
+            )
+        return load_weights(self.file(self.MODEL))
+
+    def save_state(self, state: Mapping[str, Any]) -> None:
+        save_state(state, self.file(self.STATE))
+
+    def load_state(self) -> dict[str, Any]:
+        return load_state(self.file(self.STATE))

@@ -35,29 +35,31 @@ from typing import Any
 
 import torch
 from torch import nn
-from torch.utils.data import DataLoader, Dataset, DistributedSampler
+from torch.utils.data import DataLoader, Dataset, Sampler
 
-from .batches import move_to_device
-from .callbacks import Callback, StepInfo
-from .clipping import clip_gradients
+from .callbacks import Callback, ProgressBar, StepInfo
 from .config import TrainConfig
 from .distributed import DistributedContext
-from .divergence import NonFiniteLossError, divergence_error
-from .history import History
-from .loaders import make_eval_loader, make_train_loader, split_dataset
-from .metrics import MetricSums
-from .monitor import Monitor
+from .history import History, Monitor
+from .loaders import check_batch_sampler, make_eval_loader, make_train_loader, split_dataset
 from .optim import build_optimizer, build_scheduler, current_lr, step_scheduler
-from .precision import autocast, check_precision, make_grad_scaler
-from .progress import ProgressBar
 from .run_folder import RunFolder
-from .state import TrainerStateMixin
-from .task import as_task, check_loss_output
+from .state import Checkpointer, RunState, TrainingParts, seed_everything
+from .step import (
+    NonFiniteLossError,
+    autocast,
+    check_precision,
+    clip_gradients,
+    divergence_error,
+    make_grad_scaler,
+    move_to_device,
+)
+from .task import MetricSums, as_task, check_loss_output
 
 logger = logging.getLogger("rnnkit.training")
 
 
-class Trainer(TrainerStateMixin):
+class Trainer:
     """Trains ``model`` on a task with the settings of a :class:`TrainConfig`.
 
     Args:
@@ -66,15 +68,15 @@ class Trainer(TrainerStateMixin):
             ``metrics(model, batch) -> {name: (sum, count)}`` (see :mod:`rnnkit.training.task`), or a
             plain ``loss_fn(model, batch) -> loss``.
         config: the settings (default ``TrainConfig()``).
-        run_dir: folder for checkpoints and logs (see :mod:`rnnkit.training.run_folder`); None = keep
-            nothing on disk.
+        run_dir: folder (or :class:`RunFolder`) for checkpoints and logs (see
+            :mod:`rnnkit.training.run_folder`); None = keep nothing on disk.
         callbacks: :class:`Callback` objects called during ``fit``.
         run_config: the caller's whole config (a dataclass, e.g. a recipe's), saved in ``config.json``.
 
     Attributes:
         model: the bare model (use it for inference; ``train_model`` is the DDP wrapper, if any).
-        history: the rows of the epochs completed so far.
-        epoch: the number of completed epochs.
+        state: where the run stands (:class:`~rnnkit.training.state.RunState`: epoch, step, history,
+            monitor, best weights); ``history`` and ``epoch`` are shortcuts to it.
         should_stop: set it (e.g. from a callback) to end the run after the current epoch.
     """
 
@@ -83,7 +85,7 @@ class Trainer(TrainerStateMixin):
         model: nn.Module,
         task: Any,
         config: TrainConfig | None = None,
-        run_dir: str | Path | None = None,
+        run_dir: str | Path | RunFolder | None = None,
         callbacks: Iterable[Callback] = (),
         run_config: Any = None,
     ) -> None:
@@ -103,17 +105,29 @@ class Trainer(TrainerStateMixin):
         self.optimizer = build_optimizer(self.model.parameters(), config)
         self.scheduler = build_scheduler(self.optimizer, config)
         self.scaler = make_grad_scaler(config.precision, self.device)
-        self.run = RunFolder(run_dir) if run_dir is not None else None
+        self.run = run_dir if isinstance(run_dir, RunFolder) or run_dir is None else RunFolder(run_dir)
         self.run_config = run_config
         self.generator = torch.Generator()  # shuffles the training data; saved with every checkpoint
-        self.history = History()
-        self.epoch = 0
-        self.global_step = 0
-        self.monitor = Monitor(
+        monitor = Monitor(
             config.monitor, config.monitor_mode, config.min_delta, config.early_stopping_patience
         )
-        self.best_state: dict[str, torch.Tensor] | None = None
+        self.state = RunState(monitor)
+        self.checkpointer = Checkpointer(self.run, self.context, config) if self.run is not None else None
         self.should_stop = False
+
+    @property
+    def history(self) -> History:
+        """The rows of the epochs completed so far."""
+        return self.state.history
+
+    @property
+    def epoch(self) -> int:
+        """The number of completed epochs."""
+        return self.state.epoch
+
+    @property
+    def parts(self) -> TrainingParts:
+        return TrainingParts(self.model, self.optimizer, self.scheduler, self.scaler, self.generator)
 
     @property
     def is_main(self) -> bool:
@@ -128,6 +142,9 @@ class Trainer(TrainerStateMixin):
         val_dataset: Dataset | None = None,
         collate_fn: Callable[[list[Any]], Any] | None = None,
         resume: bool = False,
+        *,
+        batch_sampler: Sampler[list[int]] | None = None,
+        val_batch_sampler: Sampler[list[int]] | None = None,
     ) -> History:
         """Train for ``config.epochs`` epochs (in total, counting the epochs of a resumed run).
 
@@ -137,6 +154,13 @@ class Trainer(TrainerStateMixin):
                 of ``train_dataset`` is held out instead.
             collate_fn: merges examples into a batch (default: torch's ``default_collate``).
             resume: continue the run saved in ``run_dir`` from its last completed epoch.
+            batch_sampler: yields the index lists of the training batches (e.g. length buckets,
+                :class:`~rnnkit.data.BucketBatchSampler`) instead of shuffled ``batch_size`` slices. Its
+                ``batch_size`` must equal ``config.batch_size`` (so the saved config is the one that
+                ran); its ``set_epoch(epoch)``, if it has one, is called before each epoch, so a sampler
+                seeded per epoch reshuffles every epoch and resumes exactly. Under DDP each rank takes
+                every ``world_size``-th batch.
+            val_batch_sampler: the same for the validation data (e.g. unshuffled buckets).
 
         Returns:
             The history: one row per epoch (see :mod:`rnnkit.training.history`).
@@ -148,28 +172,81 @@ class Trainer(TrainerStateMixin):
                 ``resume`` is False.
         """
         config = self.config
+        check_batch_sampler(batch_sampler, config, "batch_sampler")
+        check_batch_sampler(val_batch_sampler, config, "val_batch_sampler")
         if val_dataset is None and config.validation_split > 0:
+            if batch_sampler is not None:
+                raise ValueError(
+                    "validation_split cannot be drawn from a dataset that a batch_sampler indexes; "
+                    "split the data yourself and pass val_dataset, or set validation_split=0."
+                )
             train_dataset, val_dataset = split_dataset(train_dataset, config.validation_split, config.seed)
-        self.monitor.check_available(val_dataset is not None, config.uses_monitor)
-        train_loader = make_train_loader(train_dataset, config, collate_fn, self.context, self.generator)
+        self.state.monitor.check_available(val_dataset is not None, config.uses_monitor)
+        train_loader = make_train_loader(
+            train_dataset, config, collate_fn, self.context, self.generator, batch_sampler
+        )
         val_loader = None
         if val_dataset is not None:
-            val_loader = make_eval_loader(val_dataset, config, collate_fn, self.context)
+            val_loader = make_eval_loader(
+                val_dataset, config, collate_fn, self.context, batch_sampler=val_batch_sampler
+            )
         if resume:
-            self._restore()
+            if self.checkpointer is None:
+                raise ValueError(
+                    "resume=True needs a run_dir: pass Trainer(..., run_dir=<the run's folder>)."
+                )
+            self.checkpointer.restore(self.state, self.parts)
         else:
             self._start_fresh()
+        self.should_stop = False
         self._emit("on_fit_start")
         while self.epoch < config.epochs and not self.should_stop and not self.history.stopped_early:
             self._run_epoch(self.epoch + 1, train_loader, val_loader)
         self._finish()
         return self.history
 
+    def _start_fresh(self) -> None:
+        """Seed the training stream (torch, NumPy, ``random``, the shuffles) and write ``config.json``.
+
+        Seeding here, as well as before the model was built (the recipes do that), makes the training
+        stream the same whatever building the model drew from the generators.
+        """
+        if self.run is not None and self.run.has_state():
+            raise ValueError(
+                f"run_dir {str(self.run.path)!r} already holds a run ({RunFolder.STATE}). "
+                "Pass resume=True to continue it, or choose a new run_dir to start a fresh run."
+            )
+        seed_everything(self.config.seed + self.context.rank, self.generator)
+        self.state.reset()
+        if self.run is not None and self.is_main:
+            record = self.run_config if self.run_config is not None else {"train": self.config}
+            self.run.write_config(record)
+
+    def _finish(self) -> None:
+        """Restore the best weights if asked (and export them), then tell the callbacks."""
+        history, best = self.history, self.state.best_weights
+        if self.config.restore_best and best is not None:
+            if history.best_epoch != self.epoch:
+                self.model.load_state_dict(best)
+                if self.is_main:
+                    message = "restored the weights of epoch %d (%s %.6g)"
+                    logger.info(message, history.best_epoch, self.config.monitor, history.best_value)
+            if self.checkpointer is not None:
+                self.checkpointer.export_final(self.model, history.best_epoch)
+        self._emit("on_fit_end", history)
+
     def evaluate(
-        self, dataset: Dataset, collate_fn: Callable[[list[Any]], Any] | None = None
+        self,
+        dataset: Dataset,
+        collate_fn: Callable[[list[Any]], Any] | None = None,
+        *,
+        batch_sampler: Sampler[list[int]] | None = None,
     ) -> dict[str, float]:
         """``{"loss": ..., <metric>: ...}`` over ``dataset`` (eval mode, no gradients, all ranks)."""
-        loader = make_eval_loader(dataset, self.config, collate_fn, self.context, name="dataset")
+        check_batch_sampler(batch_sampler, self.config, "batch_sampler")
+        loader = make_eval_loader(
+            dataset, self.config, collate_fn, self.context, name="dataset", batch_sampler=batch_sampler
+        )
         return self._evaluate_loader(loader)
 
     def close(self, synchronize: bool = True) -> None:
@@ -188,27 +265,32 @@ class Trainer(TrainerStateMixin):
         config = self.config
         started = time.perf_counter()
         lr = current_lr(self.optimizer)
-        if isinstance(train_loader.sampler, DistributedSampler):
-            train_loader.sampler.set_epoch(epoch)
+        for sampler in (train_loader.sampler, train_loader.batch_sampler):
+            set_epoch = getattr(sampler, "set_epoch", None)  # DistributedSampler, per-epoch seeded batches
+            if set_epoch is not None:
+                set_epoch(epoch)
         row: dict[str, Any] = {"epoch": epoch, **self._train_epoch(epoch, train_loader)}
         if val_loader is not None:
             row.update({f"val_{name}": value for name, value in self._evaluate_loader(val_loader).items()})
         row["lr"] = lr
         row["seconds"] = time.perf_counter() - started
-        value = self.monitor.value(row, needed=config.uses_monitor)
+        state = self.state
+        value = state.monitor.value(row, needed=config.uses_monitor)
         step_scheduler(self.scheduler, value if config.scheduler == "plateau" else None)
-        improved = self._update_best(epoch, value)
-        self.history.append(row)
-        self.epoch = epoch
-        if self.monitor.should_stop and epoch < config.epochs:
-            self.history.stopped_early = True
-        self._checkpoint(improved)
+        keep = config.restore_best or config.early_stopping_patience is not None
+        improved = state.update_best(epoch, value, self.model, keep_weights=keep)
+        state.history.append(row)
+        state.epoch = epoch
+        if state.monitor.should_stop and epoch < config.epochs:
+            state.history.stopped_early = True
+        if self.checkpointer is not None:
+            self.checkpointer.save(state, self.parts, improved)
         self._emit("on_epoch_end", row)
         if self.is_main:
             logger.info("epoch %d/%d: %s", epoch, config.epochs, _format_row(row))
             if self.history.stopped_early:
                 message = "early stopping: %s has not improved for %d epochs (best %.6g at epoch %d)"
-                best = self.monitor
+                best = state.monitor
                 logger.info(message, config.monitor, best.bad_epochs, best.best_value, best.best_epoch)
 
     def _train_epoch(self, epoch: int, loader: DataLoader) -> dict[str, float]:
@@ -240,13 +322,13 @@ class Trainer(TrainerStateMixin):
                     raise self._diverged("gradient norm", norm, epoch, step, len(loader))
                 else:
                     self.optimizer.step()
-                self.global_step += 1
+                self.state.global_step += 1
                 sums.update({"loss": (loss_value * float(count), float(count))})
                 if math.isfinite(norm):
                     norms.append(norm)
                 bar.update(1, loss=loss_value)
                 lr = current_lr(self.optimizer)
-                self._after_step(StepInfo(epoch, step, self.global_step, loss_value, norm, lr))
+                self._after_step(StepInfo(epoch, step, self.state.global_step, loss_value, norm, lr))
         sums.all_reduce(self.context.reduce_sum, ["loss"])
         return {
             "train_loss": sums.compute()["loss"],
@@ -256,7 +338,7 @@ class Trainer(TrainerStateMixin):
 
     def _diverged(self, what: str, value: float, epoch: int, step: int, steps: int) -> NonFiniteLossError:
         lr, clip = current_lr(self.optimizer), self.config.clip_norm
-        return divergence_error(what, value, epoch, step, steps, self.global_step + 1, lr, clip)
+        return divergence_error(what, value, epoch, step, steps, self.state.global_step + 1, lr, clip)
 
     def _after_step(self, info: StepInfo) -> None:
         every = self.config.log_every

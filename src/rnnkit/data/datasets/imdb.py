@@ -49,7 +49,9 @@ IMDB_ARCHIVE = RemoteFile(
 )
 IMDB_REPACKS = MappingProxyType(
     {
-        "0b2ee16553f410ebab6e5a52cbc25f092579e8529a029638f5ff6b811145c14e": (
+        # Supersedes 0b2ee16553f410ebab6e5a52cbc25f092579e8529a029638f5ff6b811145c14e (56,741,754 bytes),
+        # which held app-store text in 8 review files; that digest is no longer accepted.
+        "91ab3079f70de8a9697b762bba75c97e4c82d1f1b49e151618e666091fb6a7fc": (
             "the rnnkit shared mirror's rebuild of the archive from the per-review files: same layout, "
             "the three bag-of-words .feat files missing, tar metadata normalised; see its README"
         ),

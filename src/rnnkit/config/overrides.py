@@ -1,7 +1,7 @@
 """``--config file.toml`` then ``--set section.field=value``: changing a frozen config by dotted keys.
 
 Keys are dotted paths into nested dataclasses (``train.lr``, ``model.rnn.hidden_size``); values are
-type-checked against the field annotations (see :mod:`rnnkit.training.coerce`). A config is never
+type-checked against the field annotations (see :mod:`rnnkit.config.coerce`). A config is never
 mutated: a new one is built with :func:`dataclasses.replace`, so ``__post_init__`` checks run again.
 
 Example:

@@ -19,7 +19,6 @@ Example:
 from __future__ import annotations
 
 import dataclasses
-import functools
 import types
 import typing
 from typing import Any, Literal, Union
@@ -29,11 +28,15 @@ _FALSE = {"false", "0", "no", "off"}
 _NONE = {"none", "null"}
 
 
-@functools.cache
+_FIELD_TYPES: dict[type, dict[str, Any]] = {}
+
+
 def field_types(cls: type) -> dict[str, Any]:
     """The resolved annotation of every dataclass field of ``cls`` (string annotations evaluated)."""
-    hints = typing.get_type_hints(cls)
-    return {f.name: hints[f.name] for f in dataclasses.fields(cls)}
+    if cls not in _FIELD_TYPES:
+        hints = typing.get_type_hints(cls)
+        _FIELD_TYPES[cls] = {f.name: hints[f.name] for f in dataclasses.fields(cls)}
+    return _FIELD_TYPES[cls]
 
 
 def type_name(annotation: Any) -> str:
@@ -116,7 +119,7 @@ def coerce_value(value: Any, annotation: Any, where: str) -> Any:
             if candidate == choice and type(candidate) is type(choice):
                 return candidate
         raise ValueError(f"{where}: expected one of {list(args)}, got {value!r}.")
-    if dataclasses.is_dataclass(annotation):
+    if isinstance(annotation, type) and dataclasses.is_dataclass(annotation):
         if isinstance(value, annotation):
             return value
         if isinstance(value, dict):

@@ -1,0 +1,131 @@
+"""The recipe contract: what one task must say and do so that `rnnkit train|evaluate|predict` can run it.
+
+A recipe is a class with a name, a description, its dataset, its presets (frozen config dataclasses
+with ``data``, ``model`` and ``train`` sections, the model section being the model's own config) and
+five steps, each a method:
+
+==================  ===================================================================================
+``check``           cross-field checks of a config, before anything is read or written
+``prepare``         read the data (raises if it is missing), build what training derives from it (a
+                    vocabulary, a scaler): returns a :class:`Prepared` with the splits and artifacts
+``build_model``     the model, from the config and the artifacts
+``task``            the trainer's task: loss and metrics of a batch
+``predict``         the model's answer for each user input (a text, a file, ``test:N``)
+==================  ===================================================================================
+
+plus ``save_artifacts`` / ``load_artifacts`` (through the :class:`~rnnkit.training.RunFolder`) and
+``report`` (extra figures and plots after the test split). :mod:`rnnkit.recipes.runner` runs them in
+the one order every task shares (check, seed, prepare, build, write, fit, test), so a new task is one
+recipe file plus one dataset module, registered in :mod:`rnnkit.recipes.registry`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from torch import nn
+from torch.utils.data import Dataset, Sampler
+
+from ..training.run_folder import RunFolder
+
+
+@dataclass
+class Split:
+    """One split of a task's data as the trainer takes it: a dataset, its collate function and, where
+    batches are length buckets, a batch sampler."""
+
+    dataset: Dataset
+    collate_fn: Callable[[list[Any]], Any] | None = None
+    batch_sampler: Sampler[list[int]] | None = None
+
+    def __len__(self) -> int:
+        return len(self.dataset)  # type: ignore[arg-type]  # map-style datasets have __len__
+
+
+@dataclass
+class Prepared:
+    """What :meth:`Recipe.prepare` returns: the splits, the artifacts built from the training data
+    (``{"vocab": Vocab}``), and counts for the summary."""
+
+    train: Split
+    validation: Split | None
+    test: Split
+    artifacts: dict[str, Any] = field(default_factory=dict)
+    counts: dict[str, Any] = field(default_factory=dict)
+
+
+class Recipe:
+    """One task end to end; subclass it, fill in the class attributes and the steps."""
+
+    name: ClassVar[str]
+    description: ClassVar[str]
+    dataset: ClassVar[str]
+    presets: ClassVar[Mapping[str, Any]]
+    quick: ClassVar[tuple[str, ...]] = ()
+    """``--set`` overrides of ``--quick``: a tiny run that checks the pipeline, not a result."""
+    inputs: ClassVar[str] = ""
+    """What ``rnnkit predict`` accepts, for the help text."""
+
+    def default_config(self, preset: str = "default") -> Any:
+        if preset not in self.presets:
+            raise ValueError(f"{self.name}: unknown preset {preset!r}; choose one of {sorted(self.presets)}.")
+        return self.presets[preset]
+
+    def config_type(self) -> type:
+        return type(self.presets["default"])
+
+    def check(self, config: Any) -> None:
+        """Raise ValueError for a config that cannot run (beyond what its dataclasses check)."""
+
+    def prepare(self, config: Any, data_dir: str | None) -> Prepared:
+        raise NotImplementedError
+
+    def build_model(self, config: Any, artifacts: Mapping[str, Any]) -> nn.Module:
+        raise NotImplementedError
+
+    def task(self, config: Any) -> Any:
+        raise NotImplementedError
+
+    def test_split(self, config: Any, data_dir: str | None, artifacts: Mapping[str, Any]) -> Split:
+        """The test split for evaluating a finished run (default: :meth:`prepare`'s)."""
+        return self.prepare(config, data_dir).test
+
+    def save_artifacts(self, run: RunFolder, artifacts: Mapping[str, Any]) -> None:
+        """Write what :meth:`prepare` built (default: nothing)."""
+
+    def load_artifacts(self, run: RunFolder) -> dict[str, Any]:
+        return {}
+
+    def report(
+        self, config: Any, model: nn.Module, prepared: Prepared, run: RunFolder | None
+    ) -> dict[str, Any]:
+        """Extra figures of a finished run for the summary (baselines, plots written into ``run``)."""
+        return {}
+
+    def announce(self, config: Any) -> str:
+        """One line that says what a run of this config will do."""
+        return f"{self.description}; {config.train.epochs} epochs"
+
+    def verdict(self, summary: Mapping[str, Any]) -> list[str]:
+        """Lines that say what the summary means, printed after it (default: none)."""
+        return []
+
+    def predict(
+        self,
+        config: Any,
+        model: nn.Module,
+        artifacts: Mapping[str, Any],
+        inputs: list[str],
+        data_dir: str | None,
+    ) -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+
+def split_counts(prepared: Prepared) -> dict[str, int]:
+    """Examples per split, for the summary."""
+    counts = {"train_examples": len(prepared.train), "test_examples": len(prepared.test)}
+    if prepared.validation is not None:
+        counts["validation_examples"] = len(prepared.validation)
+    return counts
