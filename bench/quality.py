@@ -5,9 +5,14 @@ Usage::
     RNNKIT_DATA=../shared/datasets .venv/bin/python bench/quality.py mnist
     RNNKIT_DATA=../shared/datasets .venv/bin/python bench/quality.py sentiment --preset seed-simplernn
     .venv/bin/python bench/quality.py mnist --quick          # smoke-size, seconds
+    RNNKIT_DATA=../shared/datasets .venv/bin/python bench/quality.py sentiment --seeds 0 1 2
+    .venv/bin/python bench/quality.py --summarize runs/quality-sentiment-default-seed*   # from run folders
 
 It runs ``rnnkit train <task> --preset P --out runs/quality-<task>-<preset>`` in this process, then prints
-the Markdown row recorded in docs/results.md: the test metric, the anchor it is compared with, epochs,
+the Markdown row recorded in docs/results.md. With ``--seeds``, it runs once per seed (``train.seed``,
+folders ``...-seed<N>``) and ends with the figure as docs/results.md records it: the median [min, max]
+over the seeds; ``--summarize`` prints that line from finished run folders. Each row gives the test
+metric (accuracy, or the loss for a task without one), the anchor it is compared with, epochs,
 wall time, seconds per epoch, the machine (CPU cores, torch threads, GPU if any), the date and the
 exact command. Nothing is cached: every figure comes from the run it prints.
 """
@@ -18,6 +23,7 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -46,9 +52,43 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, torch {torch.__version__} with {threads} threads{gpu}"
 
 
+METRIC = "test"
+
+
+def headline(metrics: dict) -> float:
+    """The figure a row reports: test accuracy, or the test loss where the task has no accuracy."""
+    return float(metrics.get("test_accuracy", metrics["test_loss"]))
+
+
+def spread(values: list[float]) -> str:
+    """``median [min, max]`` of the values, to 4 decimals."""
+    ordered = sorted(values)
+    return f"{statistics.median(ordered):.4f} [{ordered[0]:.4f}, {ordered[-1]:.4f}]"
+
+
+def summarize(folders: list[str]) -> int:
+    """The median [min, max] test accuracy of finished run folders, with each run's figures."""
+    figures, name = [], "test accuracy"
+    for folder in folders:
+        metrics = json.loads((Path(folder) / "test_metrics.json").read_text())
+        config = json.loads((Path(folder) / "config.json").read_text())
+        seed = config["config"]["train"]["seed"]
+        name = "test accuracy" if "test_accuracy" in metrics else "test loss"
+        figures.append(headline(metrics))
+        epochs = f"{metrics['epochs_run']} ({metrics['best_epoch']})"
+        print(f"{folder}: seed {seed}, {name} {figures[-1]:.4f}, epochs (best) {epochs}")
+    print(f"{name} over {len(figures)} seeds: median [min, max] = {spread(figures)}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    if argv is None:
+        argv = sys.argv[1:]
+    if argv and argv[0] == "--summarize":
+        return summarize(argv[1:])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("task")
+    parser.add_argument("--seeds", type=int, nargs="+", help="run once per seed and report the spread")
     parser.add_argument("--preset", default="default")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
@@ -57,6 +97,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
+    if args.seeds:
+        base = args.out or f"runs/quality-{args.task}-{args.preset}{'-quick' if args.quick else ''}"
+        common = [args.task, "--preset", args.preset, *(["--quick"] if args.quick else [])]
+        common += [f"--threads={args.threads}"] if args.threads else []
+        for item in args.set:
+            common += ["--set", item]
+        folders = []
+        for seed in args.seeds:
+            code = main([*common, "--set", f"train.seed={seed}", "--out", f"{base}-seed{seed}"])
+            if code != 0:
+                return code
+            folders.append(f"{base}-seed{seed}")
+        return summarize(folders)
 
     from rnnkit.cli import main as rnnkit_main
 
@@ -78,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     row = {
         "task": args.task,
         "preset": args.preset,
-        "test_accuracy": round(metrics["test_accuracy"], 4),
+        METRIC: round(headline(metrics), 4),
         "anchor": ANCHORS.get((args.task, args.preset), "-"),
         "epochs": metrics.get("epochs_run"),
         "best_epoch": metrics.get("best_epoch"),

@@ -21,6 +21,7 @@ recipe file plus one dataset module, registered in :mod:`rnnkit.recipes.registry
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -56,7 +57,7 @@ class Prepared:
     counts: dict[str, Any] = field(default_factory=dict)
 
 
-class Recipe:
+class Recipe(ABC):
     """One task end to end; subclass it, fill in the class attributes and the steps."""
 
     name: ClassVar[str]
@@ -79,14 +80,17 @@ class Recipe:
     def check(self, config: Any) -> None:
         """Raise ValueError for a config that cannot run (beyond what its dataclasses check)."""
 
+    @abstractmethod
     def prepare(self, config: Any, data_dir: str | None) -> Prepared:
-        raise NotImplementedError
+        """Read the data (an error if it is missing) and build the splits and artifacts; write nothing."""
 
+    @abstractmethod
     def build_model(self, config: Any, artifacts: Mapping[str, Any]) -> nn.Module:
-        raise NotImplementedError
+        """The model, from the config and what :meth:`prepare` built (e.g. the vocabulary's size)."""
 
+    @abstractmethod
     def task(self, config: Any) -> Any:
-        raise NotImplementedError
+        """The trainer's task (see :mod:`rnnkit.training.task`)."""
 
     def test_split(self, config: Any, data_dir: str | None, artifacts: Mapping[str, Any]) -> Split:
         """The test split for evaluating a finished run (default: :meth:`prepare`'s)."""
@@ -112,6 +116,7 @@ class Recipe:
         """Lines that say what the summary means, printed after it (default: none)."""
         return []
 
+    @abstractmethod
     def predict(
         self,
         config: Any,
@@ -120,7 +125,7 @@ class Recipe:
         inputs: list[str],
         data_dir: str | None,
     ) -> list[dict[str, Any]]:
-        raise NotImplementedError
+        """One row per input, in the task's terms."""
 
 
 def split_counts(prepared: Prepared) -> dict[str, int]:
