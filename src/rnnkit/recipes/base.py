@@ -79,6 +79,7 @@ class Recipe(ABC):
 
     def check(self, config: Any) -> None:
         """Raise ValueError for a config that cannot run (beyond what its dataclasses check)."""
+        return None
 
     @abstractmethod
     def prepare(self, config: Any, data_dir: str | None) -> Prepared:
@@ -98,6 +99,7 @@ class Recipe(ABC):
 
     def save_artifacts(self, run: RunFolder, artifacts: Mapping[str, Any]) -> None:
         """Write what :meth:`prepare` built (default: nothing)."""
+        return None
 
     def load_artifacts(self, run: RunFolder) -> dict[str, Any]:
         return {}
