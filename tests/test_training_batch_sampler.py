@@ -1,4 +1,4 @@
-"""The trainer with a batch sampler: buckets re-formed every epoch, the saved config is what ran, exact resume."""
+"""The trainer with a batch sampler: buckets re-formed every epoch, the config is what ran, exact resume."""
 
 from __future__ import annotations
 
