@@ -1,7 +1,7 @@
 """Recurrent layers: cells run over time, stacked and bidirectional, with a fused fast path."""
 
 from .fused import why_not
-from .masking import lengths_to_mask, reverse_padded
+from .masking import Padding, lengths_to_mask, padding_for, reverse_padded
 from .recurrent import Recurrent, run_over_time
 from .rnn import GRU, LSTM, RNN, LayerNormGRU, LayerNormLSTM
 from .stacked import BACKENDS, RecurrentStack
@@ -13,9 +13,11 @@ __all__ = [
     "RNN",
     "LayerNormGRU",
     "LayerNormLSTM",
+    "Padding",
     "Recurrent",
     "RecurrentStack",
     "lengths_to_mask",
+    "padding_for",
     "reverse_padded",
     "run_over_time",
     "why_not",

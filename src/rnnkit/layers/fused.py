@@ -7,6 +7,8 @@ parameters in torch.nn's layout, which is rnnkit's layout, so nothing is copied 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import torch
 from torch import Tensor
 from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_sequence
@@ -15,7 +17,8 @@ from ..cells.base import RecurrentCell
 from ..cells.elman import ElmanCell
 from ..cells.gru import GRUCell
 from ..cells.lstm import LSTMCell
-from .masking import lengths_to_mask, reverse_padded
+from .masking import Padding, reverse_padded
+from .stacking import run_stack
 
 _CPU_DTYPES = (torch.float32, torch.float64)
 _CUDA_DTYPES = (torch.float16, torch.bfloat16, torch.float32, torch.float64)
@@ -66,12 +69,26 @@ def why_not(
     return None
 
 
-_KERNELS = {
+Kernel = Callable[..., tuple[Tensor, ...]]
+"""``torch.lstm`` / ``torch.gru`` / ``torch.rnn_tanh`` / ``torch.rnn_relu``: (output, *final states)."""
+
+_KERNELS: dict[str, Kernel] = {
     "LSTM": torch.lstm,
     "GRU": torch.gru,
     "RNN_TANH": torch.rnn_tanh,
     "RNN_RELU": torch.rnn_relu,
 }
+
+
+def ragged_strategy(mode: str, device: torch.device) -> str:
+    """How :func:`run_fused` runs a ragged batch: ``"padded"`` (the padded kernel layer by layer, see
+    :func:`_run_ragged_layerwise`) for single-state cells on the CPU, else ``"packed"``.
+
+    Example:
+        >>> ragged_strategy("GRU", torch.device("cpu")), ragged_strategy("LSTM", torch.device("cpu"))
+        ('padded', 'packed')
+    """
+    return "padded" if mode != "LSTM" and device.type == "cpu" else "packed"
 
 
 def run_fused(
@@ -85,30 +102,34 @@ def run_fused(
     dropout: float,
     training: bool,
     bidirectional: bool,
-    lengths: Tensor | None = None,
+    padding: Padding | None = None,
 ) -> tuple[Tensor, tuple[Tensor, ...]]:
     """Run the whole stack in one fused call.
 
-    Ragged batches are packed (``pack_padded_sequence``) so each sequence stops at its own length;
-    the output is padded back with zeros and the final state put back in batch order.
+    Ragged batches are packed (``pack_padded_sequence``, with the CPU lengths) so each sequence stops
+    at its own length; the output is padded back with zeros and the final state put back in batch
+    order. On the CPU, single-state cells skip packing (see :func:`_run_ragged_layerwise`).
 
     Shapes:
-        x ``(B, T, D)`` batch first; state: tuple of ``(L*K, B, H)``; lengths ``(B,)`` on the CPU.
+        x ``(B, T, D)`` batch first; state: tuple of ``(L*K, B, H)``; padding for ``(B, T)``.
         Returns output ``(B, T, K*H)`` and the final state, tuple of ``(L*K, B, H)``.
     """
     kernel = _KERNELS[mode]
-    hx: Tensor | tuple[Tensor, ...] = state if mode == "LSTM" else state[0]
-    if lengths is not None and mode != "LSTM" and x.device.type == "cpu":
+    lstm = mode == "LSTM"
+    if padding is not None and ragged_strategy(mode, x.device) == "padded":
         return _run_ragged_layerwise(
-            kernel, x, state[0], flat_weights, bias, num_layers, dropout, training, bidirectional, lengths
+            kernel, x, state[0], flat_weights, bias, num_layers, dropout, training, bidirectional, padding
         )
-    if lengths is None:
+    hx: Tensor | tuple[Tensor, ...] = state if lstm else state[0]
+    if padding is None:
         result = kernel(x, hx, flat_weights, bias, num_layers, dropout, training, bidirectional, True)
         return result[0], tuple(result[1:])
     T = x.shape[1]
-    packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+    packed = pack_padded_sequence(x, padding.lengths, batch_first=True, enforce_sorted=False)
     order, restore = packed.sorted_indices, packed.unsorted_indices
-    hx = tuple(s.index_select(1, order) for s in hx) if mode == "LSTM" else hx.index_select(1, order)
+    if order is None or restore is None:  # enforce_sorted=False always sets both
+        raise RuntimeError("pack_padded_sequence returned no sort order; this is a bug in rnnkit.")
+    hx = tuple(s.index_select(1, order) for s in state) if lstm else state[0].index_select(1, order)
     result = kernel(
         packed.data, packed.batch_sizes, hx, flat_weights, bias, num_layers, dropout, training,
         bidirectional,
@@ -119,7 +140,7 @@ def run_fused(
 
 
 def _run_ragged_layerwise(
-    kernel,  # noqa: ANN001 - one of the torch.* recurrent ops
+    kernel: Kernel,
     x: Tensor,
     h0: Tensor,
     flat_weights: list[Tensor],
@@ -128,38 +149,35 @@ def _run_ragged_layerwise(
     dropout: float,
     training: bool,
     bidirectional: bool,
-    lengths: Tensor,
-) -> tuple[Tensor, tuple[Tensor]]:
+    padding: Padding,
+) -> tuple[Tensor, tuple[Tensor, ...]]:
     """Ragged batches for single-state cells (Elman, GRU) on the CPU, without packing.
 
     PyTorch's packed-sequence kernels run several times slower than its padded ones on the CPU
-    (measured 6x for a bidirectional GRU, B=64, T=240), so each layer-direction runs the padded
-    kernel instead. That is exact here: a state-only cell's output at step t depends only on steps
-    before t, so outputs before each length are right; the state at the last real step is the output
-    there; and the reverse direction reads each sequence reversed within its own length.
+    (``bench/layers.py --ragged`` measures it), so each layer-direction runs the padded kernel
+    instead. That is exact here: a state-only cell's output at step t depends only on steps before t,
+    so outputs before each length are right; the state at the last real step is the output there;
+    and the reverse direction reads each sequence reversed within its own length.
     """
-    T = x.shape[1]
-    index = (lengths.to(x.device) - 1).view(-1, 1, 1)  # (B, 1, 1): each sequence's last real step
-    real = lengths_to_mask(lengths.to(x.device), T).unsqueeze(-1)  # (B, T, 1)
+    lengths = padding.device_lengths  # (B,)
+    index = (lengths - 1).view(-1, 1, 1)  # (B, 1, 1): each sequence's last real step
+    real = padding.mask.unsqueeze(-1)  # (B, T, 1)
     per_direction = 4 if bias else 2
     directions = 2 if bidirectional else 1
-    finals = []
-    layer_input = x  # (B, T, D)
-    for k in range(num_layers):
-        outputs = []
-        for d in range(directions):
-            first = (k * directions + d) * per_direction
-            weights = flat_weights[first : first + per_direction]
-            source = layer_input if d == 0 else reverse_padded(layer_input, lengths)
-            h = h0[k * directions + d].unsqueeze(0)  # (1, B, H)
-            out = kernel(source, h, weights, bias, 1, 0.0, training, False, True)[0]  # (B, T, H)
-            out = torch.where(real, out, 0.0)
-            finals.append(out.gather(1, index.expand(-1, 1, out.shape[2])).squeeze(1))  # (B, H)
-            outputs.append(out if d == 0 else reverse_padded(out, lengths))
-        layer_input = outputs[0] if directions == 1 else torch.cat(outputs, dim=-1)  # (B, T, K*H)
-        if dropout and training and k < num_layers - 1:
-            layer_input = torch.nn.functional.dropout(layer_input, dropout, training=True)
-    return layer_input, (torch.stack(finals),)  # (B, T, K*H), ((L*K, B, H),)
+
+    def run_direction(k: int, d: int, layer_input: Tensor) -> tuple[Tensor, tuple[Tensor, ...]]:
+        first = (k * directions + d) * per_direction
+        weights = flat_weights[first : first + per_direction]
+        source = layer_input if d == 0 else reverse_padded(layer_input, lengths)
+        h = h0[k * directions + d].unsqueeze(0)  # (1, B, H)
+        out = kernel(source, h, weights, bias, 1, 0.0, training, False, True)[0]  # (B, T, H)
+        out = torch.where(real, out, 0.0)
+        final = out.gather(1, index.expand(-1, 1, out.shape[2])).squeeze(1)  # (B, H)
+        return (out if d == 0 else reverse_padded(out, lengths)), (final,)
+
+    return run_stack(
+        x, run_direction, num_layers=num_layers, num_directions=directions, dropout=dropout, training=training
+    )
 
 
 def flatten_weights_for_cudnn(

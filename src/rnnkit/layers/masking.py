@@ -3,12 +3,23 @@
 At the public boundary a ragged batch is described by ``lengths`` ``(batch,)``; inside, by a
 ``mask`` ``(batch, time)`` of bools, True on real steps. At padded steps a layer carries its state
 unchanged and writes a zero output.
+
+:class:`Padding` holds both forms, made once per batch by :func:`padding_for`: the lengths stay on the
+CPU (``pack_padded_sequence`` wants them there, and checks read them without a device sync), the mask
+is built on the input's device the first time something reads it, and only then; a model hands the same
+``Padding`` to its recurrent layers (as ``lengths=``) and to whatever else reads the mask (pooling,
+attention, a CRF).
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
+
 import torch
 from torch import Tensor
+
+from .validation import check_lengths
 
 
 def lengths_to_mask(lengths: Tensor, max_len: int | None = None) -> Tensor:
@@ -48,3 +59,82 @@ def reverse_padded(x: Tensor, lengths: Tensor | None = None) -> Tensor:
     source = torch.where(steps < lengths, lengths - 1 - steps, steps)  # (B, T)
     index = source.view(B, T, *([1] * (x.dim() - 2))).expand_as(x)
     return x.gather(1, index)
+
+
+class Padding:
+    """Where a right-padded batch is real: its lengths on the CPU, and (built on first use, once) the
+    same lengths on the input's device and the mask.
+
+    Build it with :func:`padding_for`, which checks the lengths once.
+
+    Attributes:
+        lengths: ``(B,)`` int64 on the CPU, for packing and for Python-side decisions.
+        time_steps: T, the padded time axis.
+        device: where the input, the mask and ``device_lengths`` live.
+        full: every sequence spans the whole time axis (the layers then skip masking).
+    """
+
+    def __init__(
+        self, lengths: Tensor, time_steps: int, device: torch.device, device_lengths: Tensor | None = None
+    ) -> None:
+        self.lengths = lengths  # (B,) int64, CPU
+        self.time_steps = time_steps
+        self.device = device
+        self.full = int(lengths.min()) == time_steps
+        self._device_lengths = device_lengths
+
+    @functools.cached_property
+    def device_lengths(self) -> Tensor:
+        """``(B,)`` int64 on ``device``, for gathers and per-sequence reversal (one copy, if any)."""
+        if self._device_lengths is not None:
+            return self._device_lengths
+        return self.lengths.to(self.device)
+
+    @functools.cached_property
+    def mask(self) -> Tensor:
+        """``(B, T)`` bool on ``device``, True on real steps."""
+        return lengths_to_mask(self.device_lengths, self.time_steps)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(B, T)``, the batch this padding describes."""
+        return self.lengths.shape[0], self.time_steps
+
+
+LengthsArg = Tensor | Sequence[int] | Padding
+"""What a ``lengths=`` argument takes: ``(B,)`` integers (a tensor on any device, or a list), or the
+:class:`Padding` already built for the batch."""
+
+
+def padding_for(
+    owner: str,
+    lengths: LengthsArg | None,
+    batch_size: int,
+    time_steps: int,
+    device: torch.device,
+) -> Padding | None:
+    """Check ``lengths`` against a ``(batch_size, time_steps)`` batch on ``device`` and build its
+    :class:`Padding`; a ``Padding`` already built for that batch passes through; None stays None.
+
+    Example:
+        >>> padding = padding_for("demo", [3, 1], 2, 4, torch.device("cpu"))
+        >>> padding.lengths.tolist(), padding.mask.int().tolist(), padding.full
+        ([3, 1], [[1, 1, 1, 0], [1, 0, 0, 0]], False)
+        >>> padding_for("demo", padding, 2, 4, torch.device("cpu")) is padding
+        True
+    """
+    if lengths is None:
+        return None
+    if isinstance(lengths, Padding):
+        if lengths.shape != (batch_size, time_steps) or lengths.device != device:
+            raise ValueError(
+                f"{owner}: the Padding was built for a batch of shape {lengths.shape} on "
+                f"{lengths.device}, but the input is ({batch_size}, {time_steps}) on {device}. "
+                "Build it with padding_for(...) for this input, or pass the lengths."
+            )
+        return lengths
+    cpu = check_lengths(owner, lengths, batch_size, time_steps)  # (B,) int64 on the CPU
+    on_device = None  # unless given there already, copied on first use (never, on the CPU)
+    if isinstance(lengths, Tensor) and lengths.device == device and lengths.dtype == torch.int64:
+        on_device = lengths
+    return Padding(cpu, time_steps, device, on_device)

@@ -6,8 +6,8 @@ import torch
 from torch import Tensor, nn
 
 from ..cells.base import Params, RecurrentCell, State, recurrence
-from .masking import lengths_to_mask
-from .validation import check_lengths, check_sequence, check_state
+from .masking import LengthsArg, padding_for
+from .validation import check_sequence, check_state
 
 
 def run_over_time(
@@ -84,7 +84,10 @@ class Recurrent(nn.Module):
         self.reverse = reverse
 
     def forward(
-        self, x: Tensor, state: State | Tensor | None = None, lengths: Tensor | None = None
+        self,
+        x: Tensor,
+        state: State | Tensor | None = None,
+        lengths: LengthsArg | None = None,
     ) -> tuple[Tensor, State]:
         params = dict(self.cell.named_parameters(recurse=False))
         dtype = next(iter(params.values())).dtype
@@ -98,9 +101,7 @@ class Recurrent(nn.Module):
             state = check_state(
                 "Recurrent", state, self.cell.state_names, (B, self.cell.hidden_size), x.dtype
             )
-        mask = None
-        if lengths is not None:
-            lengths = check_lengths("Recurrent", lengths, B, T)
-            mask = lengths_to_mask(lengths.to(x.device), T)  # (B, T)
+        padding = padding_for("Recurrent", lengths, B, T, x.device)
+        mask = None if padding is None else padding.mask  # (B, T)
         x_proj = self.cell.project_input(x, params)  # (B, T, G*H)
         return run_over_time(self.cell, x_proj, state, params, mask, self.reverse)

@@ -13,6 +13,8 @@ pass ``batch_first=False`` to drop a layer in where a torch.nn layer was.
 
 from __future__ import annotations
 
+import torch
+
 from ..cells.elman import ElmanCell
 from ..cells.gru import GRUCell
 from ..cells.layernorm_gru import LayerNormGRUCell
@@ -51,7 +53,11 @@ class RNN(RecurrentStack):
         batch_first: bool = True,
         dropout: float = 0.0,
         bidirectional: bool = False,
-        **kwargs: object,
+        *,
+        backend: str = "auto",
+        recurrent_dropout: float = 0.0,
+        device: torch.device | str | None = None,
+        dtype: torch.dtype | None = None,
     ) -> None:
         self.nonlinearity = nonlinearity
         super().__init__(
@@ -62,8 +68,11 @@ class RNN(RecurrentStack):
             batch_first,
             dropout,
             bidirectional,
+            backend=backend,
+            recurrent_dropout=recurrent_dropout,
+            device=device,
+            dtype=dtype,
             nonlinearity=nonlinearity,
-            **kwargs,
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 import torch
@@ -10,9 +11,10 @@ from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_
 
 from ..cells.base import RecurrentCell, takes_h_mask
 from . import fused
-from .masking import lengths_to_mask
+from .masking import LengthsArg, Padding, padding_for
 from .recurrent import run_over_time
-from .validation import check_lengths, check_sequence, check_state
+from .stacking import run_stack
+from .validation import check_sequence, check_state
 
 BACKENDS = ("auto", "fused", "loop")
 StateArg = Tensor | tuple[Tensor, ...]
@@ -92,14 +94,14 @@ class RecurrentStack(nn.Module):
                 "or set recurrent_dropout=0."
             )
         self._param_names: list[list[dict[str, str]]] = []  # [layer][direction] cell name -> ours
-        factory = {"device": device, "dtype": dtype}
         for k, cell in enumerate(self._cells):
             directions = []
             for d in range(self.num_directions):
                 suffix = f"_l{k}" + ("_reverse" if d == 1 else "")
                 names = {}
                 for pname, shape in cell.parameter_shapes().items():
-                    self.register_parameter(pname + suffix, nn.Parameter(torch.empty(shape, **factory)))
+                    weight = torch.empty(shape, device=device, dtype=dtype)
+                    self.register_parameter(pname + suffix, nn.Parameter(weight))
                     names[pname] = pname + suffix
                 directions.append(names)
             self._param_names.append(directions)
@@ -119,6 +121,11 @@ class RecurrentStack(nn.Module):
         """One layer-direction's parameters under the cell's names (``weight_ih``, ...)."""
         names = self._param_names[layer][direction]
         return {cell_name: getattr(self, ours) for cell_name, ours in names.items()}
+
+    @property
+    def param_dtype(self) -> torch.dtype:
+        """The dtype of the parameters (inputs and states must match it)."""
+        return self.layer_parameters(0)["weight_ih"].dtype
 
     def reset_parameters(self) -> None:
         """Xavier-uniform input weights, orthogonal recurrent weights, zero biases (see the cells)."""
@@ -191,7 +198,7 @@ class RecurrentStack(nn.Module):
         self,
         x: Tensor | PackedSequence,
         state: StateArg | None = None,
-        lengths: Tensor | None = None,
+        lengths: LengthsArg | None = None,
     ) -> tuple[Tensor | PackedSequence, StateArg]:
         """Run the stack over a batch of sequences.
 
@@ -200,9 +207,11 @@ class RecurrentStack(nn.Module):
                 unbatched sequence; or a ``PackedSequence`` (as torch.nn accepts).
             state: the initial state: ``h_0`` ``(L*K, B, H)`` for RNN/GRU, ``(h_0, c_0)`` for LSTM;
                 zeros when None.
-            lengths: ``(B,)`` true length of each sequence. Outputs past a sequence's length are
-                zero, and the final state is taken at its own last step (for the reverse direction,
-                after reading the whole real sequence). No manual packing needed.
+            lengths: ``(B,)`` true length of each sequence (any device; the layer keeps a CPU copy for
+                packing), or the :class:`~rnnkit.layers.masking.Padding` a model built for this
+                batch (so the mask is built once). Outputs past a sequence's length are zero, and the
+                final state is taken at its own last step (for the reverse direction, after reading
+                the whole real sequence). No manual packing needed.
 
         Returns:
             ``(output, state_n)``: output ``(B, T, K*H)`` (the last layer's hidden states, both
@@ -215,7 +224,7 @@ class RecurrentStack(nn.Module):
             padded, packed_lengths = pad_packed_sequence(x, batch_first=True)
             out, state_n = self._forward_batch_first(padded, state, packed_lengths)
             return pack_padded_sequence(out, packed_lengths, True, enforce_sorted=False), state_n
-        x = check_sequence(name, x, self.input_size, self.weight_ih_l0.dtype)
+        x = check_sequence(name, x, self.input_size, self.param_dtype)
         if x.dim() == 2:  # one unbatched sequence (T, D), as torch.nn accepts
             if lengths is not None:
                 raise ValueError(f"{name}: lengths needs a batch; x is unbatched {tuple(x.shape)}.")
@@ -228,7 +237,7 @@ class RecurrentStack(nn.Module):
         return (out if self.batch_first else out.transpose(0, 1)), state_n
 
     def _forward_batch_first(
-        self, x: Tensor, state: StateArg | None, lengths: Tensor | None
+        self, x: Tensor, state: StateArg | None, lengths: LengthsArg | None
     ) -> tuple[Tensor, StateArg]:
         name = type(self).__name__
         B, T, _ = x.shape
@@ -238,13 +247,13 @@ class RecurrentStack(nn.Module):
             states = tuple(x.new_zeros(shape) for _ in state_names)
         else:
             states = check_state(name, state, state_names, shape, x.dtype)
-        if lengths is not None:
-            lengths = check_lengths(name, lengths, B, T)
-            if int(lengths.min()) == T:
-                lengths = None  # every sequence is full length: nothing to mask
-        if self.resolve_backend(x) == "fused":
+        padding = padding_for(name, lengths, B, T, x.device)
+        if padding is not None and padding.full:
+            padding = None  # every sequence is full length: nothing to mask
+        mode = fused.kernel_mode(self.cell)
+        if self.resolve_backend(x) == "fused" and mode is not None:  # (fused implies a mode)
             out, final = fused.run_fused(
-                fused.kernel_mode(self.cell),
+                mode,
                 x,
                 states,
                 self._flat_weights(),
@@ -253,36 +262,33 @@ class RecurrentStack(nn.Module):
                 dropout=self.dropout,
                 training=self.training,
                 bidirectional=self.bidirectional,
-                lengths=lengths,
+                padding=padding,
             )
         else:
-            out, final = self._run_loop(x, states, lengths)
+            out, final = self._run_loop(x, states, padding)
         return out, (final[0] if len(final) == 1 else final)
 
     def _run_loop(
-        self, x: Tensor, states: tuple[Tensor, ...], lengths: Tensor | None
+        self, x: Tensor, states: tuple[Tensor, ...], padding: Padding | None
     ) -> tuple[Tensor, tuple[Tensor, ...]]:
-        """Layers in turn, directions side by side, each a cell stepped over time."""
-        T = x.shape[1]
-        mask = None if lengths is None else lengths_to_mask(lengths.to(x.device), T)  # (B, T)
-        finals: list[tuple[Tensor, ...]] = []
-        layer_input = x  # (B, T, D) then (B, T, K*H)
-        for k, cell in enumerate(self._cells):
-            outputs = []
-            for d in range(self.num_directions):
-                index = k * self.num_directions + d
-                params = self.layer_parameters(k, d)
-                x_proj = cell.project_input(layer_input, params)  # (B, T, G*H)
-                initial = tuple(s[index] for s in states)  # each (B, H)
-                h_mask = self._recurrent_dropout_mask(initial[0])
-                out, final = run_over_time(cell, x_proj, initial, params, mask, d == 1, h_mask)
-                outputs.append(out)  # (B, T, H)
-                finals.append(final)
-            layer_input = outputs[0] if len(outputs) == 1 else torch.cat(outputs, dim=-1)
-            if self.dropout and self.training and k < self.num_layers - 1:
-                layer_input = nn.functional.dropout(layer_input, self.dropout, training=True)
-        stacked = tuple(torch.stack(parts) for parts in zip(*finals, strict=True))  # each (L*K, B, H)
-        return layer_input, stacked
+        """Each layer-direction a cell stepped over time, in :func:`~rnnkit.layers.stacking.run_stack`."""
+        mask = None if padding is None else padding.mask  # (B, T)
+
+        def run_direction(k: int, d: int, layer_input: Tensor) -> tuple[Tensor, tuple[Tensor, ...]]:
+            cell, params = self._cells[k], self.layer_parameters(k, d)
+            x_proj = cell.project_input(layer_input, params)  # (B, T, G*H)
+            initial = tuple(s[k * self.num_directions + d] for s in states)  # each (B, H)
+            h_mask = self._recurrent_dropout_mask(initial[0])
+            return run_over_time(cell, x_proj, initial, params, mask, d == 1, h_mask)  # (B, T, H)
+
+        return run_stack(
+            x,
+            run_direction,
+            num_layers=self.num_layers,
+            num_directions=self.num_directions,
+            dropout=self.dropout,
+            training=self.training,
+        )
 
     def _recurrent_dropout_mask(self, h: Tensor) -> Tensor | None:
         """Variational dropout (Gal & Ghahramani 2016): one mask on h_(t-1), the same at every step."""
@@ -311,11 +317,9 @@ class RecurrentStack(nn.Module):
                 f"{type(self).__name__}.step: x_t must be (batch, {self.input_size}), got {shape}. "
                 "For whole sequences use forward()."
             )
-        x = x_t.unsqueeze(1)  # (B, 1, D)
-        if not self.batch_first:
-            x = x.transpose(0, 1)
-        out, state_n = self.forward(x, state)
-        return (out[:, 0] if self.batch_first else out[0]), state_n
+        x = check_sequence(f"{type(self).__name__}.step", x_t, self.input_size, self.param_dtype)
+        out, state_n = self._forward_batch_first(x.unsqueeze(1), state, None)  # (B, 1, K*H)
+        return out[:, 0], state_n
 
     def extra_repr(self) -> str:
         parts = [f"{self.input_size}, {self.hidden_size}"]
@@ -336,5 +340,5 @@ class RecurrentStack(nn.Module):
         return ", ".join(parts)
 
 
-def _map_state(state: StateArg, fn) -> StateArg:  # noqa: ANN001 - a small local helper
+def _map_state(state: StateArg, fn: Callable[[Tensor], Tensor]) -> StateArg:
     return tuple(fn(s) for s in state) if isinstance(state, tuple) else fn(state)
