@@ -7,7 +7,7 @@ import torch
 from torch.nn import functional as F
 
 from rnnkit.models.classifier import ClassifierConfig, SequenceClassifier
-from rnnkit.models.encoder import CELLS, RNNConfig
+from rnnkit.models.encoder import LAYERS_BY_CELL, RNNConfig
 
 POOLINGS = ["last", "mean", "max", "max_mean", "attention"]
 
@@ -25,7 +25,7 @@ def _tiny_task() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     return x, lengths, y
 
 
-@pytest.mark.parametrize("cell", sorted(CELLS))
+@pytest.mark.parametrize("cell", sorted(LAYERS_BY_CELL))
 def test_overfits_tiny_batch_with_every_cell(cell):
     torch.manual_seed(0)
     x, lengths, y = _tiny_task()

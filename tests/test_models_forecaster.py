@@ -7,7 +7,7 @@ import math
 import pytest
 import torch
 
-from rnnkit.models.encoder import CELLS, RNNConfig
+from rnnkit.models.encoder import LAYERS_BY_CELL, RNNConfig
 from rnnkit.models.forecaster import Forecaster, ForecasterConfig
 
 
@@ -28,7 +28,7 @@ def _train(model: Forecaster, x, y, steps: int = 250) -> float:
     return loss.item()
 
 
-@pytest.mark.parametrize("cell", sorted(CELLS))
+@pytest.mark.parametrize("cell", sorted(LAYERS_BY_CELL))
 @pytest.mark.parametrize("mode", ["direct", "autoregressive"])
 def test_overfits_a_tiny_series(cell, mode):
     torch.manual_seed(0)

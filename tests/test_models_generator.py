@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from rnnkit.models.encoder import CELLS, RNNConfig
+from rnnkit.models.encoder import LAYERS_BY_CELL, RNNConfig
 from rnnkit.models.generator import ConditionalGenerator, GeneratorConfig
 
 BOS, EOS, PAD = 1, 2, 0
@@ -28,7 +28,7 @@ def _model(cell: str) -> ConditionalGenerator:
     return ConditionalGenerator(config)
 
 
-@pytest.mark.parametrize("cell", sorted(CELLS))
+@pytest.mark.parametrize("cell", sorted(LAYERS_BY_CELL))
 def test_learns_a_sequence_per_vector_and_decodes_it(cell):
     torch.manual_seed(0)
     model = _model(cell)

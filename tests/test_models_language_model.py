@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from rnnkit.models.encoder import CELLS, RNNConfig
+from rnnkit.models.encoder import LAYERS_BY_CELL, RNNConfig
 from rnnkit.models.language_model import LanguageModel, LanguageModelConfig
 
 TEXT = "hello world, hello rnn. "
@@ -20,7 +20,7 @@ def _lm(cell: str = "lstm", **kwargs) -> LanguageModel:
     return LanguageModel(config)
 
 
-@pytest.mark.parametrize("cell", sorted(CELLS))
+@pytest.mark.parametrize("cell", sorted(LAYERS_BY_CELL))
 def test_overfits_a_tiny_text_then_recites_it(cell):
     torch.manual_seed(0)
     model = _lm(cell)

@@ -7,8 +7,9 @@ import dataclasses
 import pytest
 import torch
 
+from rnnkit.layers import RecurrentStack
 from rnnkit.models.beam import beam_search
-from rnnkit.models.decoding import greedy_decode, select_rows
+from rnnkit.models.decoding import greedy_decode, reorder_state
 from rnnkit.models.encoder import RNNConfig
 from rnnkit.models.seq2seq import Seq2Seq, Seq2SeqConfig
 
@@ -169,7 +170,7 @@ def test_beam_of_one_translates_exactly_as_greedy(decoder_cell: str) -> None:
     tokens, out_lengths = model.translate(src, lengths, max_length=6)
     kwargs = {"batch_size": 8, "bos_id": BOS, "eos_id": EOS, "max_length": 6}
     with torch.no_grad():
-        beam = beam_search(model.step, model.encode(src, lengths), select_rows, beam_size=1, **kwargs)
+        beam = beam_search(model.step, model.encode(src, lengths), reorder_state, beam_size=1, **kwargs)
         greedy = greedy_decode(model.step, model.encode(src, lengths), **kwargs)
     assert torch.equal(beam.tokens, tokens) and torch.equal(beam.lengths, out_lengths)
     assert torch.equal(greedy[0], tokens) and torch.equal(greedy[1], out_lengths)
@@ -239,3 +240,17 @@ def test_bad_inputs_are_rejected() -> None:
 def test_bad_configs_are_rejected(changes: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         Seq2Seq(config(**changes))
+
+
+def test_the_decoder_is_one_recurrent_stack_that_torch_nn_can_run() -> None:
+    """Without attention h~_t = s_t, so teacher forcing equals torch.nn.LSTM with the decoder's weights
+    run over the embedded targets from the bridged state (dropout off in eval)."""
+    model = Seq2Seq(config(attention="none", decoder_num_layers=2, dropout=0.3)).double().eval()
+    assert isinstance(model.decoder, RecurrentStack) and model.decoder.num_layers == 2
+    twin = torch.nn.LSTM(8, 12, num_layers=2, batch_first=True).double()
+    twin.load_state_dict(model.decoder.state_dict())
+    src, lengths, tgt = reverse_task()
+    with torch.no_grad():
+        state = model.encode(src, lengths)
+        outputs, _ = twin(model.tgt_embedding(tgt[:, :-1]), state.rnn)  # (B, T, H)
+        torch.testing.assert_close(model(src, lengths, tgt[:, :-1]), model.out(outputs), atol=1e-12, rtol=0)

@@ -14,7 +14,7 @@ from .beam import BeamResult, beam_search
 from .classifier import ClassifierConfig, SequenceClassifier
 from .crf import LinearChainCRF
 from .decoding import greedy_decode, sample_decode
-from .encoder import CELLS, RNNConfig, build_rnn
+from .encoder import LAYERS_BY_CELL, RNNConfig, build_rnn
 from .forecaster import Forecaster, ForecasterConfig
 from .generator import ConditionalGenerator, GeneratorConfig
 from .language_model import LanguageModel, LanguageModelConfig
@@ -22,7 +22,7 @@ from .seq2seq import Seq2Seq, Seq2SeqConfig
 from .tagger import SequenceTagger, TaggerConfig
 
 __all__ = [
-    "CELLS",
+    "LAYERS_BY_CELL",
     "BahdanauAttention",
     "BeamResult",
     "ClassifierConfig",

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 import torch
 from torch import Tensor, nn
 
-from ..layers.masking import lengths_to_mask
-from .embedding import build_embedding, check_one_input_kind, check_token_ids
+from ..layers.masking import LengthsArg, padding_for
+from .embedding import build_embedding, check_token_ids, input_features
 from .encoder import RNNConfig, build_rnn
 from .pooling import POOLINGS, AdditiveAttentionPooling, last_state, masked_max, masked_mean
 
@@ -75,7 +75,9 @@ class SequenceClassifier(nn.Module):
         freeze_embedding: bool = False,
     ) -> None:
         super().__init__()
-        check_one_input_kind("ClassifierConfig", config.vocab_size, config.input_size)
+        features = input_features(
+            "ClassifierConfig", config.vocab_size, config.input_size, config.embedding_dim
+        )
         if config.pooling not in POOLINGS:
             raise ValueError(f"ClassifierConfig: pooling must be one of {POOLINGS}, got {config.pooling!r}.")
         if not 0.0 <= config.token_dropout < 1.0:
@@ -86,7 +88,6 @@ class SequenceClassifier(nn.Module):
             raise ValueError(f"ClassifierConfig: num_classes must be >= 1, got {config.num_classes}.")
         self.config = config
         self.embedding: nn.Embedding | None = None
-        features = config.input_size
         if config.vocab_size is not None:
             self.embedding = build_embedding(
                 config.vocab_size,
@@ -96,7 +97,6 @@ class SequenceClassifier(nn.Module):
                 freeze_embedding,
                 config.embedding_uniform_init,
             )
-            features = config.embedding_dim
         self.rnn = build_rnn(config.rnn, features)
         pooled = config.rnn.output_size * (2 if config.pooling == "max_mean" else 1)
         self.attention = (
@@ -105,19 +105,26 @@ class SequenceClassifier(nn.Module):
         self.dropout = nn.Dropout(config.dropout)
         self.head = nn.Linear(pooled, config.num_classes)  # V = W_hy
 
-    def forward(self, x: Tensor, lengths: Tensor | None = None, return_attention: bool = False):
-        """Logits ``(B, C)``; with ``return_attention`` also the attention weights ``(B, T)``."""
+    def forward(
+        self,
+        x: Tensor,
+        lengths: LengthsArg | None = None,
+        return_attention: bool = False,
+    ) -> Tensor | tuple[Tensor, Tensor | None]:
+        """Logits ``(B, C)``; with ``return_attention`` also the attention weights ``(B, T)`` (None
+        for the other poolings).
+
+        ``lengths`` ``(B,)`` may live on any device; it is checked once, kept on the CPU for the
+        layers' packing, and its mask is built once on the input's device, for the layers and the
+        pooling alike.
+        """
         inputs = self._embed(x)  # (B, T, E or D)
         B, T = inputs.shape[:2]
-        outputs, state = self.rnn(inputs, lengths=lengths)  # (B, T, K*H)
+        padding = padding_for("SequenceClassifier", lengths, B, T, inputs.device)
+        outputs, state = self.rnn(inputs, lengths=padding)  # (B, T, K*H)
+        mask = None if padding is None else padding.mask  # (B, T); None: every step is real
         weights = None
         pooling = self.config.pooling
-        if pooling != "last":  # the other poolings look at valid steps only
-            mask = (
-                torch.ones(B, T, dtype=torch.bool, device=inputs.device)
-                if lengths is None
-                else lengths_to_mask(torch.as_tensor(lengths, device=inputs.device), T)
-            )
         if pooling == "last":
             h_n = state[0] if isinstance(state, tuple) else state  # (L*K, B, H)
             pooled = last_state(h_n, self.config.rnn.num_directions)
@@ -127,8 +134,10 @@ class SequenceClassifier(nn.Module):
             pooled = masked_max(outputs, mask)
         elif pooling == "max_mean":
             pooled = torch.cat([masked_max(outputs, mask), masked_mean(outputs, mask)], dim=-1)
-        else:
+        elif self.attention is not None:
             pooled, weights = self.attention(outputs, mask)
+        else:
+            raise ValueError(f"SequenceClassifier: unknown pooling {pooling!r}; choose one of {POOLINGS}.")
         logits = self.head(self.dropout(pooled))  # (B, C)
         return (logits, weights) if return_attention else logits
 
@@ -140,7 +149,7 @@ class SequenceClassifier(nn.Module):
                     f"got shape {tuple(x.shape)}."
                 )
             return x
-        check_token_ids("SequenceClassifier", "token ids", x, self.config.vocab_size)
+        check_token_ids("SequenceClassifier", "token ids", x, self.embedding.num_embeddings)
         embedded = self.embedding(x)  # (B, T, E)
         if self.training and self.config.token_dropout > 0:  # one draw per token: (B, T, 1)
             # (torch.bernoulli, not F.dropout: the recorded IMDB runs drew their masks this way)

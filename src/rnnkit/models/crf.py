@@ -11,8 +11,6 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from ..layers.masking import lengths_to_mask
-
 REDUCTIONS = ("mean", "sum", "none")
 
 
@@ -213,9 +211,9 @@ class LinearChainCRF(nn.Module):
                 f"mask[{b}, 0] = False. Put padding at the end, drop empty sequences, and build the "
                 f"mask with rnnkit.lengths_to_mask(lengths, time)."
             )
-        aligned = lengths_to_mask(mask.sum(1), mask.shape[1])  # (B, T)
-        if not torch.equal(aligned, mask):
-            b = int((aligned != mask).any(1).nonzero()[0])
+        gaps = mask[:, 1:] & ~mask[:, :-1]  # (B, T-1): a real step after a padded one
+        if bool(gaps.any()):
+            b = int(gaps.any(1).nonzero()[0])
             row = "".join("1" if v else "0" for v in mask[b, :40].tolist())
             raise ValueError(
                 f"{name}: mask must be left-aligned (True on the first steps, then False), got a gap "

@@ -7,7 +7,10 @@ A decoder is described by two functions, so that these algorithms know nothing a
   them up) and the state after reading that token. The state is anything the model likes (a tensor, a
   tuple, a dict of tensors); only the model looks inside it.
 - ``reorder(state, index) -> state`` (beam search only): keep, duplicate or permute rows, i.e.
-  ``index_select(batch_axis, index)`` on every tensor of the state. The model knows its batch axis.
+  ``index_select(batch_axis, index)`` on every tensor of the state. Every model here passes
+  :func:`reorder_state`: recurrent states are laid out as torch.nn lays them out, ``(L*K, N, H)`` with
+  the rows on axis 1; anything else a decoder carries per row goes, batch first, in a
+  :class:`DecoderState`'s ``extras``.
 
 Conventions shared by every decoder here: decoding starts by feeding ``bos_id``; the returned tokens
 *exclude* BOS and *include* the first EOS (so ``lengths`` counts the EOS, and a sequence cut at
@@ -18,8 +21,8 @@ Conventions shared by every decoder here: decoding starts by feeding ``bos_id``;
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
 
 import torch
 from torch import Tensor
@@ -72,6 +75,46 @@ def select_rows(state: Any, index: Tensor) -> Any:
         values = [select_rows(value, index) for value in state]
         return type(state)(*values) if hasattr(state, "_fields") else type(state)(values)
     return state  # None or a plain value: nothing per row
+
+
+class DecoderState(NamedTuple):
+    """A decoder's state when it carries more than its recurrent layers' state (e.g. attention).
+
+    Attributes:
+        rnn: the recurrent layers' state as the layers return it: ``h`` ``(L, N, H)``, or ``(h, c)``.
+        extras: batch-first tensors ``(N, ...)`` read or carried step to step: attention keys, their
+            projection and mask, the input-feeding vector.
+    """
+
+    rnn: Tensor | tuple[Tensor, ...]
+    extras: Mapping[str, Tensor]
+
+
+def reorder_state(state: Any, index: Tensor) -> Any:
+    """The ``reorder`` of every model's decoding state: keep the rows ``index`` (for beam search).
+
+    A tensor or a tuple of tensors is a recurrent state ``(L*K, N, H)``, rows on axis 1 (torch.nn's
+    layout); a :class:`DecoderState` has its ``rnn`` reordered so and its ``extras`` on axis 0.
+
+    Example:
+        >>> h = torch.tensor([[[1.0], [2.0]]])  # (L=1, N=2, H=1)
+        >>> reorder_state(h, torch.tensor([1, 1, 0])).flatten().tolist()
+        [2.0, 2.0, 1.0]
+        >>> state = DecoderState((h, h), {"feed": torch.tensor([[5.0], [6.0]])})
+        >>> state = reorder_state(state, torch.tensor([1]))
+        >>> state.rnn[1].flatten().tolist(), state.extras["feed"].tolist()
+        ([2.0], [[6.0]])
+    """
+    if isinstance(state, DecoderState):
+        return DecoderState(reorder_state(state.rnn, index), select_rows(dict(state.extras), index))
+    if isinstance(state, Tensor):
+        return state.index_select(1, index)
+    if isinstance(state, tuple) and all(isinstance(s, Tensor) for s in state):
+        return tuple(s.index_select(1, index) for s in state)
+    raise TypeError(
+        f"reorder_state: expected a recurrent state (a tensor or tuple of tensors (L*K, N, H)) or a "
+        f"DecoderState, got {type(state).__name__}. Put batch-first tensors in DecoderState.extras."
+    )
 
 
 def check_log_probs(caller: str, log_probs: Tensor, rows: int) -> None:

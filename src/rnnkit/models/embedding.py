@@ -6,13 +6,22 @@ import torch
 from torch import Tensor, nn
 
 
-def check_one_input_kind(owner: str, vocab_size: int | None, input_size: int | None) -> None:
-    """A model reads either token ids (``vocab_size``) or real-valued features (``input_size``)."""
-    if (vocab_size is None) == (input_size is None):
-        raise ValueError(
-            f"{owner}: set exactly one of vocab_size (token ids in) or input_size "
-            f"(real-valued features in), got vocab_size={vocab_size}, input_size={input_size}."
-        )
+def input_features(owner: str, vocab_size: int | None, input_size: int | None, embedding_dim: int) -> int:
+    """What the recurrent layers read: ``embedding_dim`` for token ids (``vocab_size`` set), or
+    ``input_size`` for real-valued features. Exactly one of ``vocab_size``, ``input_size`` is set.
+
+    Example:
+        >>> input_features("demo", 100, None, 8), input_features("demo", None, 3, 8)
+        (8, 3)
+    """
+    if vocab_size is not None and input_size is None:
+        return embedding_dim
+    if vocab_size is None and input_size is not None:
+        return input_size
+    raise ValueError(
+        f"{owner}: set exactly one of vocab_size (token ids in) or input_size "
+        f"(real-valued features in), got vocab_size={vocab_size}, input_size={input_size}."
+    )
 
 
 def check_token_ids(owner: str, name: str, ids: object, vocab_size: int, min_time: int = 0) -> None:

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from ..layers.rnn import GRU, LSTM, RNN, LayerNormGRU, LayerNormLSTM
 from ..layers.stacked import RecurrentStack
 
-CELLS: dict[str, type[RecurrentStack]] = {
+LAYERS_BY_CELL: dict[str, type[RecurrentStack]] = {
     "rnn": RNN,
     "lstm": LSTM,
     "gru": GRU,
     "layernorm_lstm": LayerNormLSTM,
     "layernorm_gru": LayerNormGRU,
 }
+"""The recurrent layer class for each ``RNNConfig.cell`` name."""
 
 
 @dataclass(frozen=True)
@@ -58,16 +61,18 @@ def build_rnn(config: RNNConfig, input_size: int) -> RecurrentStack:
         >>> type(rnn).__name__, rnn.hidden_size, rnn.bidirectional
         ('GRU', 8, True)
     """
-    if config.cell not in CELLS:
-        raise ValueError(f"unknown cell {config.cell!r}; choose one of {sorted(CELLS)} (e.g. cell='lstm').")
-    options: dict[str, object] = {}
+    if config.cell not in LAYERS_BY_CELL:
+        raise ValueError(
+            f"unknown cell {config.cell!r}; choose one of {sorted(LAYERS_BY_CELL)} (e.g. cell='lstm')."
+        )
+    layer: Callable[..., RecurrentStack] = LAYERS_BY_CELL[config.cell]
     if config.cell == "rnn":
-        options["nonlinearity"] = config.nonlinearity
+        layer = partial(RNN, nonlinearity=config.nonlinearity)
     elif config.nonlinearity != "tanh":
         raise ValueError(
             f"nonlinearity={config.nonlinearity!r} applies to cell='rnn' only, got cell={config.cell!r}."
         )
-    return CELLS[config.cell](
+    return layer(
         input_size,
         config.hidden_size,
         num_layers=config.num_layers,
@@ -76,5 +81,4 @@ def build_rnn(config: RNNConfig, input_size: int) -> RecurrentStack:
         bidirectional=config.bidirectional,
         backend=config.backend,
         recurrent_dropout=config.recurrent_dropout,
-        **options,
     )

@@ -9,7 +9,7 @@ from torch import Tensor, nn
 from torch.nn import functional as F
 
 from .beam import beam_search
-from .decoding import greedy_decode, sample_decode
+from .decoding import greedy_decode, reorder_state, sample_decode
 from .encoder import RNNConfig
 from .language_model import LanguageModel, LanguageModelConfig, State
 
@@ -147,7 +147,7 @@ class ConditionalGenerator(nn.Module):
             beams = beam_search(
                 self.decoder.step,
                 state,
-                self.decoder.reorder_state,
+                reorder_state,
                 beam_size=beam_size,
                 length_penalty=length_penalty,
                 **common,

@@ -111,16 +111,10 @@ class LanguageModel(nn.Module):
         return tuple(s.detach() for s in state) if isinstance(state, tuple) else state.detach()
 
     def step(self, tokens: Tensor, state: State | None) -> tuple[Tensor, State]:
-        """One token per row: ``(N,) -> log-probabilities (N, V)`` and the new state (for decoding)."""
+        """One token per row: ``(N,) -> log-probabilities (N, V)`` and the new state (for decoding;
+        beam search reorders it with :func:`~rnnkit.models.decoding.reorder_state`)."""
         output, state = self.rnn.step(self.embedding(tokens), state)  # (N, H)
         return F.log_softmax(self.head(output), dim=-1), state
-
-    @staticmethod
-    def reorder_state(state: State, index: Tensor) -> State:
-        """Rows ``index`` of the state (batch axis 1), for beam search."""
-        if isinstance(state, tuple):
-            return tuple(s.index_select(1, index) for s in state)
-        return state.index_select(1, index)
 
     @torch.no_grad()
     def generate(

@@ -1,6 +1,7 @@
 """From a sequence of hidden states to one vector: last state, mean, max, both, or additive attention.
 
-Every pooling looks at valid steps only (``mask`` True), so padding never leaks into the result.
+Every pooling looks at valid steps only (``mask`` True), so padding never leaks into the result; a
+``mask`` of None means every step is real.
 """
 
 from __future__ import annotations
@@ -11,14 +12,18 @@ from torch import Tensor, nn
 POOLINGS = ("last", "mean", "max", "max_mean", "attention")
 
 
-def masked_mean(outputs: Tensor, mask: Tensor) -> Tensor:
+def masked_mean(outputs: Tensor, mask: Tensor | None) -> Tensor:
     """Mean over valid steps: ``(B, T, F), (B, T) -> (B, F)``."""
+    if mask is None:
+        return outputs.mean(1)
     weights = mask.unsqueeze(-1).to(outputs.dtype)  # (B, T, 1)
     return (outputs * weights).sum(1) / weights.sum(1).clamp_min(1.0)
 
 
-def masked_max(outputs: Tensor, mask: Tensor) -> Tensor:
+def masked_max(outputs: Tensor, mask: Tensor | None) -> Tensor:
     """Max over valid steps: ``(B, T, F), (B, T) -> (B, F)``."""
+    if mask is None:
+        return outputs.amax(1)
     return outputs.masked_fill(~mask.unsqueeze(-1), float("-inf")).amax(1)
 
 
@@ -46,9 +51,10 @@ class AdditiveAttentionPooling(nn.Module):
         self.project = nn.Linear(features, attention_size)
         self.score = nn.Linear(attention_size, 1, bias=False)
 
-    def forward(self, outputs: Tensor, mask: Tensor) -> tuple[Tensor, Tensor]:
+    def forward(self, outputs: Tensor, mask: Tensor | None) -> tuple[Tensor, Tensor]:
         scores = self.score(torch.tanh(self.project(outputs))).squeeze(-1)  # (B, T)
-        scores = scores.masked_fill(~mask, float("-inf"))
+        if mask is not None:
+            scores = scores.masked_fill(~mask, float("-inf"))
         weights = torch.softmax(scores, dim=1)  # (B, T), zero on padding
         return torch.bmm(weights.unsqueeze(1), outputs).squeeze(1), weights  # (B, F)
 

@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 import torch
 from torch import Tensor, nn
 from torch.nn import functional as F
 
-from ..cells import ElmanCell, GRUCell, LayerNormGRUCell, LayerNormLSTMCell, LSTMCell, RecurrentCell
-from ..layers.masking import lengths_to_mask
-from ..layers.validation import check_lengths
+from ..layers.masking import LengthsArg, Padding, lengths_to_mask, padding_for
 from .attention import BahdanauAttention, LuongAttention
 from .beam import beam_search
-from .decoding import greedy_decode, select_rows
+from .decoding import DecoderState, greedy_decode, reorder_state
 from .embedding import check_token_ids
-from .encoder import RNNConfig, build_rnn
+from .encoder import LAYERS_BY_CELL, RNNConfig, build_rnn
 
-DECODER_CELLS: dict[str, type[RecurrentCell]] = {
-    "rnn": ElmanCell,
-    "lstm": LSTMCell,
-    "gru": GRUCell,
-    "layernorm_lstm": LayerNormLSTMCell,
-    "layernorm_gru": LayerNormGRUCell,
-}
 ATTENTIONS = ("bahdanau", "luong_dot", "luong_general", "none")
 
 
@@ -73,7 +64,7 @@ def _check_config(c: Seq2SeqConfig) -> None:
             raise ValueError(f"Seq2SeqConfig: {name} must be an int >= 1, got {value!r}.")
     if not isinstance(c.encoder, RNNConfig):
         raise TypeError(f"Seq2SeqConfig: encoder must be an RNNConfig, got {type(c.encoder).__name__}.")
-    for name, choices in (("decoder_cell", tuple(DECODER_CELLS)), ("attention", ATTENTIONS)):
+    for name, choices in (("decoder_cell", tuple(LAYERS_BY_CELL)), ("attention", ATTENTIONS)):
         if getattr(c, name) not in choices:
             raise ValueError(f"Seq2SeqConfig: {name} must be one of {choices}, got {getattr(c, name)!r}.")
     for name in ("pad_id", "bos_id", "eos_id"):
@@ -149,15 +140,17 @@ class Seq2Seq(nn.Module):
         self.src_embedding = nn.Embedding(c.src_vocab_size, E, padding_idx=c.pad_id)
         self.tgt_embedding = nn.Embedding(c.tgt_vocab_size, E, padding_idx=c.pad_id)
         self.encoder = build_rnn(c.encoder, E)
-        cell_type = DECODER_CELLS[c.decoder_cell]
-        self.has_cell_state = len(cell_type.state_names) == 2
+        first_input = E + (C if c.attention == "bahdanau" else 0) + (H if c.input_feeding else 0)
+        # One stack of L unidirectional layers, stepped one token at a time (RecurrentStack.step);
+        # it applies the dropout between its layers.
+        decoder = RNNConfig(cell=c.decoder_cell, hidden_size=H, num_layers=L, dropout=c.dropout)
+        self.decoder = build_rnn(decoder, first_input)
+        self.has_cell_state = len(self.decoder.cell.state_names) == 2
         self.bridge = nn.ModuleList(nn.Linear(C, H) for _ in range(L))
-        self.bridge_c = None
+        self.bridge_c: nn.ModuleList | None = None
         if self.has_cell_state and c.encoder.cell in ("lstm", "layernorm_lstm"):
             self.bridge_c = nn.ModuleList(nn.Linear(C, H) for _ in range(L))
-        first_input = E + (C if c.attention == "bahdanau" else 0) + (H if c.input_feeding else 0)
-        self.cells = nn.ModuleList(cell_type(first_input if i == 0 else H, H) for i in range(L))
-        self.attention: nn.Module | None = None
+        self.attention: BahdanauAttention | LuongAttention | None = None
         self.combine: nn.Linear | None = None
         if c.attention == "bahdanau":
             self.attention = BahdanauAttention(H, C, c.attention_size)
@@ -173,7 +166,7 @@ class Seq2Seq(nn.Module):
     # -- public API -----------------------------------------------------------------------------
 
     def forward(
-        self, src: Tensor, src_lengths: Tensor, tgt_in: Tensor, return_attention: bool = False
+        self, src: Tensor, src_lengths: LengthsArg, tgt_in: Tensor, return_attention: bool = False
     ) -> Tensor | tuple[Tensor, Tensor]:
         """Teacher-forced logits ``(B, T, V)`` for ``tgt_in`` = BOS y_1 .. y_{T-1} (pads allowed after
         the end); with ``return_attention`` also the weights ``(B, T, S)``."""
@@ -191,11 +184,12 @@ class Seq2Seq(nn.Module):
         for t in range(tgt_in.shape[1]):
             out, state, w = self._decoder_step(embedded[:, t], state)  # (B, H)
             outputs.append(out)
-            weights.append(w)
+            if w is not None:
+                weights.append(w)
         logits = self.out(self.dropout(torch.stack(outputs, dim=1)))  # (B, T, V)
         return (logits, torch.stack(weights, dim=1)) if return_attention else logits  # (B, T, S)
 
-    def loss(self, src: Tensor, src_lengths: Tensor, tgt: Tensor) -> Tensor:
+    def loss(self, src: Tensor, src_lengths: LengthsArg, tgt: Tensor) -> Tensor:
         """Mean cross-entropy per target token, pads ignored; ``tgt`` ``(B, T+1)`` is BOS y_1 .. EOS
         padded with ``pad_id``: the model reads ``tgt[:, :-1]`` and predicts ``tgt[:, 1:]``."""
         if not isinstance(tgt, Tensor) or tgt.dim() != 2 or tgt.shape[1] < 2:
@@ -208,7 +202,7 @@ class Seq2Seq(nn.Module):
     def translate(
         self,
         src: Tensor,
-        src_lengths: Tensor,
+        src_lengths: LengthsArg,
         beam_size: int = 1,
         max_length: int | None = None,
         length_penalty: float = 1.0,
@@ -229,55 +223,67 @@ class Seq2Seq(nn.Module):
         c, was_training = self.config, self.training
         self.eval()
         try:
-            state = self.encode(src, src_lengths)
+            padding = self._padding(src, src_lengths)
+            state = self._encode(src, padding)
             if max_length is None:
-                max_length = 2 * int(state["lengths"].max()) + 10
+                max_length = 2 * int(padding.lengths.max()) + 10  # CPU lengths: no device sync
             ids = {"batch_size": src.shape[0], "bos_id": c.bos_id, "eos_id": c.eos_id}
             if beam_size == 1:
                 tokens, lengths = greedy_decode(self.step, state, max_length=max_length, **ids)
             else:
                 tokens, lengths, _ = beam_search(
-                    self.step, state, select_rows, beam_size=beam_size, max_length=max_length,
+                    self.step, state, reorder_state, beam_size=beam_size, max_length=max_length,
                     length_penalty=length_penalty, **ids,
                 )  # fmt: skip
             if not return_attention:
                 return tokens, lengths
             # Re-reading the chosen outputs with teacher forcing gives exactly the decoder's weights.
             bos = tokens.new_full((tokens.shape[0], 1), c.bos_id)
-            _, weights = self(
-                src, src_lengths, torch.cat([bos, tokens[:, :-1]], dim=1), return_attention=True
-            )
+            _, weights = self(src, padding, torch.cat([bos, tokens[:, :-1]], dim=1), return_attention=True)
             valid = lengths_to_mask(lengths, tokens.shape[1]).unsqueeze(-1)  # (B, L, 1)
             return tokens, lengths, weights * valid  # (B, L, S)
         finally:
             self.train(was_training)
 
-    def step(self, tokens: Tensor, state: dict[str, Any]) -> tuple[Tensor, dict[str, Any]]:
+    def step(self, tokens: Tensor, state: DecoderState) -> tuple[Tensor, DecoderState]:
         """One decoding step, the ``step`` of :mod:`rnnkit.models.decoding`: previous tokens ``(N,)`` ->
         next-token log-probabilities ``(N, V)`` and the new state (first from :meth:`encode`; rows are
-        reordered by :func:`select_rows`)."""
+        reordered by :func:`~rnnkit.models.decoding.reorder_state`)."""
         out, state, _ = self._decoder_step(self.tgt_embedding(tokens), state)  # (N, H)
         return torch.log_softmax(self.out(out), dim=-1), state  # (N, V)
 
     # -- encoder and one decoder step -----------------------------------------------------------
 
-    def encode(self, src: Tensor, src_lengths: Tensor) -> dict[str, Any]:
-        """Read the source; return the decoder's initial state (every tensor batch-first)."""
+    def encode(self, src: Tensor, src_lengths: LengthsArg) -> DecoderState:
+        """Read the source; return the decoder's initial state: the bridged layer states and, batch
+        first in ``extras``, the attention keys, their projection and the source mask (one mask, the
+        one the encoder used)."""
+        return self._encode(src, self._padding(src, src_lengths))
+
+    def _encode(self, src: Tensor, padding: Padding) -> DecoderState:
+        """:meth:`encode` for a source already checked, with its padding."""
+        outputs, final = self.encoder(self.dropout(self.src_embedding(src)), lengths=padding)  # (B, S, C)
+        extras: dict[str, Tensor] = {}
+        if self.attention is not None:
+            extras["keys"] = outputs
+            extras["projected_keys"] = self.attention.precompute(outputs)  # (B, S, A)
+            extras["mask"] = padding.mask  # (B, S)
+        if self.config.input_feeding:
+            extras["feed"] = outputs.new_zeros(src.shape[0], self.config.decoder_hidden_size)  # h~_0 = 0
+        return DecoderState(self._bridge(final), extras)
+
+    def _padding(self, src: Tensor, src_lengths: LengthsArg) -> Padding:
+        """Check the source once and build its padding (CPU lengths, mask on the source's device)."""
         self._check_tokens("src", src, self.config.src_vocab_size)
         B, S = src.shape
-        lengths = check_lengths("Seq2Seq: src_lengths", src_lengths, B, S)  # (B,) on CPU
-        outputs, final = self.encoder(self.dropout(self.src_embedding(src)), lengths=lengths)  # (B, S, C)
-        state: dict[str, Any] = {"layers": self._bridge(final), "lengths": lengths.to(src.device)}
-        if self.attention is not None:
-            state["keys"] = outputs
-            state["projected_keys"] = self.attention.precompute(outputs)  # (B, S, A)
-            state["mask"] = lengths_to_mask(state["lengths"], S)  # (B, S)
-        if self.config.input_feeding:
-            state["feed"] = outputs.new_zeros(B, self.config.decoder_hidden_size)  # h~_0 = 0
-        return state
+        padding = padding_for("Seq2Seq: src_lengths", src_lengths, B, S, src.device)
+        if padding is None:
+            raise ValueError("Seq2Seq: src_lengths is required, (batch,) integers, one per source sentence.")
+        return padding
 
-    def _bridge(self, final: Tensor | tuple[Tensor, Tensor]) -> tuple[tuple[Tensor, ...], ...]:
-        h_n, c_n = final if isinstance(final, tuple) else (final, None)  # (L_enc*K, B, H_enc)
+    def _bridge(self, final: Tensor | tuple[Tensor, ...]) -> Tensor | tuple[Tensor, Tensor]:
+        """The decoder's initial state, as its stack takes it: h_0 ``(L, B, H)``, or ``(h_0, c_0)``."""
+        h_n, c_n = (final[0], final[1]) if isinstance(final, tuple) else (final, None)  # (L_enc*K, B, H_enc)
         L_enc, K = self.config.encoder.num_layers, self.config.encoder.num_directions
 
         def per_layer(s: Tensor) -> Tensor:  # (L_enc*K, B, H_enc) -> (L_enc, B, K*H_enc)
@@ -285,47 +291,48 @@ class Seq2Seq(nn.Module):
 
         h_layers = per_layer(h_n)
         c_layers = per_layer(c_n) if c_n is not None else None
-        layers = []
+        h0, c0 = [], []
         for i, bridge in enumerate(self.bridge):
             source = max(0, L_enc - len(self.bridge) + i)
-            h0 = torch.tanh(bridge(h_layers[source]))  # (B, H)
-            if not self.has_cell_state:
-                layers.append((h0,))
-            elif self.bridge_c is None or c_layers is None:
-                layers.append((h0, torch.zeros_like(h0)))
+            h0.append(torch.tanh(bridge(h_layers[source])))  # (B, H)
+            if self.bridge_c is not None and c_layers is not None:
+                c0.append(torch.tanh(self.bridge_c[i](c_layers[source])))
             else:
-                layers.append((h0, torch.tanh(self.bridge_c[i](c_layers[source]))))
-        return tuple(layers)
+                c0.append(torch.zeros_like(h0[-1]))
+        if not self.has_cell_state:
+            return torch.stack(h0)  # (L, B, H)
+        return torch.stack(h0), torch.stack(c0)
 
-    def _attend(self, query: Tensor, state: dict[str, Any]) -> tuple[Tensor, Tensor]:
-        return self.attention(query, state["keys"], state["mask"], projected_keys=state["projected_keys"])
-
-    def _decoder_step(self, embedded: Tensor, state: dict[str, Any]) -> tuple[Tensor, dict, Tensor | None]:
+    def _decoder_step(
+        self, embedded: Tensor, state: DecoderState
+    ) -> tuple[Tensor, DecoderState, Tensor | None]:
         """One target token: embedded e_t ``(N, E)`` -> h~_t ``(N, H)``, new state, weights ``(N, S)``."""
-        kind, layers = self.config.attention, state["layers"]
+        kind, extras = self.config.attention, state.extras
         context = weights = None
         inputs = [embedded]
         if kind == "bahdanau":
-            context, weights = self._attend(layers[-1][0], state)  # query s_{t-1}; (N, C)
+            h = state.rnn[0] if isinstance(state.rnn, tuple) else state.rnn  # (L, N, H)
+            context, weights = self._attend(h[-1], extras)  # query s_{t-1}, the top layer; (N, C)
             inputs.append(context)
         if self.config.input_feeding:
-            inputs.append(state["feed"])  # h~_{t-1}
+            inputs.append(extras["feed"])  # h~_{t-1}
         x = torch.cat(inputs, dim=-1)  # (N, E [+ C] [+ H])
-        new_layers = []
-        for i, cell in enumerate(self.cells):
-            x, layer_state = cell(self.dropout(x) if i else x, layers[i])  # (N, H)
-            new_layers.append(layer_state)
-        if kind == "bahdanau":
-            out = torch.tanh(self.combine(torch.cat([x, context, embedded], dim=-1)))  # (N, H)
-        elif self.attention is not None:
-            context, weights = self._attend(x, state)  # query s_t; (N, C)
-            out = torch.tanh(self.combine(torch.cat([context, x], dim=-1)))  # (N, H)
+        top, rnn_state = self.decoder.step(x, state.rnn)  # (N, H); dropout between layers inside
+        if kind == "bahdanau" and self.combine is not None and context is not None:
+            out = torch.tanh(self.combine(torch.cat([top, context, embedded], dim=-1)))  # (N, H)
+        elif self.combine is not None:
+            context, weights = self._attend(top, extras)  # query s_t; (N, C)
+            out = torch.tanh(self.combine(torch.cat([context, top], dim=-1)))  # (N, H)
         else:
-            out = x
-        new_state = {**state, "layers": tuple(new_layers)}
+            out = top
         if self.config.input_feeding:
-            new_state["feed"] = out
-        return out, new_state, weights
+            extras = {**extras, "feed": out}
+        return out, DecoderState(rnn_state, extras), weights
+
+    def _attend(self, query: Tensor, extras: Mapping[str, Tensor]) -> tuple[Tensor, Tensor]:
+        if self.attention is None:
+            raise ValueError("Seq2Seq: attention='none' has nothing to attend with.")
+        return self.attention(query, extras["keys"], extras["mask"], projected_keys=extras["projected_keys"])
 
     # -- input checks ---------------------------------------------------------------------------
 

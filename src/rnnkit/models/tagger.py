@@ -8,10 +8,9 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from ..layers.masking import lengths_to_mask
-from ..layers.validation import check_lengths
+from ..layers.masking import LengthsArg, padding_for
 from .crf import LinearChainCRF
-from .embedding import build_embedding, check_one_input_kind, check_token_ids
+from .embedding import build_embedding, check_token_ids, input_features
 from .encoder import RNNConfig, build_rnn
 
 HEADS = ("softmax", "crf")
@@ -82,7 +81,7 @@ class SequenceTagger(nn.Module):
         freeze_embedding: bool = False,
     ) -> None:
         super().__init__()
-        check_one_input_kind("TaggerConfig", config.vocab_size, config.input_size)
+        features = input_features("TaggerConfig", config.vocab_size, config.input_size, config.embedding_dim)
         if config.head not in HEADS:
             raise ValueError(
                 f"TaggerConfig: head must be one of {HEADS}, got {config.head!r} (e.g. head='crf')."
@@ -91,7 +90,6 @@ class SequenceTagger(nn.Module):
             raise ValueError(f"TaggerConfig: num_tags must be an int >= 1, got {config.num_tags!r}.")
         self.config = config
         self.embedding: nn.Embedding | None = None
-        features = config.input_size
         if config.vocab_size is not None:
             self.embedding = build_embedding(
                 config.vocab_size,
@@ -100,19 +98,18 @@ class SequenceTagger(nn.Module):
                 embedding_weights,
                 freeze_embedding,
             )
-            features = config.embedding_dim
         self.rnn = build_rnn(config.rnn, features)
         self.dropout = nn.Dropout(config.dropout)
         self.head = nn.Linear(config.rnn.output_size, config.num_tags)  # V = W_hy
         self.crf = LinearChainCRF(config.num_tags) if config.head == "crf" else None
 
-    def forward(self, x: Tensor, lengths: Tensor | None = None) -> Tensor:
+    def forward(self, x: Tensor, lengths: LengthsArg | None = None) -> Tensor:
         """Emissions ``(B, T, C)``: one score per tag and step; zero at padded steps."""
         emissions, _ = self._emissions(x, lengths)
         return emissions
 
     def loss(
-        self, x: Tensor, tags: Tensor, lengths: Tensor | None = None, ignore_index: int = -100
+        self, x: Tensor, tags: Tensor, lengths: LengthsArg | None = None, ignore_index: int = -100
     ) -> Tensor:
         """The training loss, a scalar.
 
@@ -130,7 +127,7 @@ class SequenceTagger(nn.Module):
         return F.cross_entropy(emissions[keep], tags[keep])
 
     @torch.no_grad()
-    def predict(self, x: Tensor, lengths: Tensor | None = None) -> list[list[int]]:
+    def predict(self, x: Tensor, lengths: LengthsArg | None = None) -> list[list[int]]:
         """The tags of each sequence, cut to its own length: argmax per step (softmax head) or the
         Viterbi path (crf head). Runs in the current mode: call ``model.eval()`` first to switch off
         dropout."""
@@ -142,15 +139,15 @@ class SequenceTagger(nn.Module):
 
     # ----------------------------------------------------------------- internals
 
-    def _emissions(self, x: Tensor, lengths: Tensor | None) -> tuple[Tensor, Tensor]:
+    def _emissions(self, x: Tensor, lengths: LengthsArg | None) -> tuple[Tensor, Tensor]:
         inputs = self._embed(x)  # (B, T, E or D)
         B, T = inputs.shape[:2]
-        if lengths is None:
+        padding = padding_for("SequenceTagger", lengths, B, T, inputs.device)  # the one mask
+        if padding is None:
             mask = torch.ones(B, T, dtype=torch.bool, device=inputs.device)
         else:
-            lengths = check_lengths("SequenceTagger", lengths, B, T)  # int64 on the CPU
-            mask = lengths_to_mask(lengths.to(inputs.device), T)  # (B, T)
-        outputs, _ = self.rnn(inputs, lengths=lengths)  # (B, T, K*H), zero past each length
+            mask = padding.mask  # (B, T)
+        outputs, _ = self.rnn(inputs, lengths=padding)  # (B, T, K*H), zero past each length
         emissions = self.head(self.dropout(outputs))  # (B, T, C)
         # Without this the bias would sit at padded steps; zero makes padding inert everywhere.
         return emissions.masked_fill(~mask.unsqueeze(2), 0.0), mask
@@ -165,7 +162,7 @@ class SequenceTagger(nn.Module):
                     f"{self.config.input_size}), got {x.dtype} of shape {tuple(x.shape)}."
                 )
             return x
-        check_token_ids("SequenceTagger", "token ids", x, self.config.vocab_size)
+        check_token_ids("SequenceTagger", "token ids", x, self.embedding.num_embeddings)
         return self.dropout(self.embedding(x))  # (B, T, E)
 
     def _check_tags(self, tags: object, mask: Tensor, ignore_index: int) -> Tensor:
