@@ -60,7 +60,7 @@ def _flat_ids(rows: list, total: int) -> Tensor:
 
 
 def pad_sequences(
-    sequences: list[list[int]] | list[Tensor],
+    sequences: Sequence[Sequence[int] | Tensor],
     pad_id: int = 0,
     max_len: int | None = None,
     truncate: str = "post",

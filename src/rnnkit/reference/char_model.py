@@ -12,7 +12,8 @@ then a sample that reads like the text.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -29,10 +30,20 @@ TEXT = (
     "a recurrent network reads one character at a time and learns to guess the next one."
 )
 
-CELLS = {
-    "elman": (init_elman_params, elman_forward, elman_backward),
-    "lstm": (init_lstm_params, lstm_forward, lstm_backward),
-    "gru": (init_gru_params, gru_forward, gru_backward),
+
+class CellFunctions(NamedTuple):
+    """One cell's reference functions. Their state is an array (Elman, GRU) or a pair (LSTM), so the
+    forward and backward signatures differ by cell and are typed loosely here."""
+
+    init: Callable[[int, int, np.random.Generator], dict[str, np.ndarray]]
+    forward: Callable[..., tuple[np.ndarray, Any, dict]]  # (params, x, state0) -> (hs, state_T, cache)
+    backward: Callable[..., tuple[dict[str, np.ndarray], np.ndarray, Any]]  # (params, dhs, cache) -> ...
+
+
+CELLS: dict[str, CellFunctions] = {
+    "elman": CellFunctions(init_elman_params, elman_forward, elman_backward),
+    "lstm": CellFunctions(init_lstm_params, lstm_forward, lstm_backward),
+    "gru": CellFunctions(init_gru_params, gru_forward, gru_backward),
 }
 
 

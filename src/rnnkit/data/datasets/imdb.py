@@ -164,6 +164,14 @@ def _review_movie(path: Path, name: str, urls: dict[str, list[str]]) -> str:
     return urls[key][int(index)]
 
 
+def _member_bytes(path: Path, archive: tarfile.TarFile, member: tarfile.TarInfo) -> bytes:
+    """The contents of a regular-file member (``extractfile`` gives None only for other kinds)."""
+    stream = archive.extractfile(member)
+    if stream is None:
+        raise ValueError(f"{path}: member {member.name} is not a regular file.")
+    return stream.read()
+
+
 def _read_reviews(path: Path, splits: Sequence[str], movie_ids: bool = False) -> dict[str, tuple[list, ...]]:
     """One pass over the archive, collecting the labelled reviews of ``splits`` (and their movies)."""
     found: dict[str, list[tuple[str, str, int]]] = {split: [] for split in splits}
@@ -177,7 +185,7 @@ def _read_reviews(path: Path, splits: Sequence[str], movie_ids: bool = False) ->
                 urls_member = len(parts) == 3 and parts[1] in found and parts[2] in _URL_FILES
                 if movie_ids and urls_member and member.isfile():
                     label = _URL_FILES[parts[2]]
-                    urls[f"{parts[1]}/{label}"] = _movie_ids(path, name, archive.extractfile(member).read())
+                    urls[f"{parts[1]}/{label}"] = _movie_ids(path, name, _member_bytes(path, archive, member))
                     continue
                 if (
                     len(parts) != 4
@@ -188,7 +196,7 @@ def _read_reviews(path: Path, splits: Sequence[str], movie_ids: bool = False) ->
                     or not member.isfile()
                 ):
                     continue
-                data = archive.extractfile(member).read()
+                data = _member_bytes(path, archive, member)
                 try:
                     text = data.decode("utf-8")
                 except UnicodeDecodeError as exc:
@@ -208,7 +216,7 @@ def _read_reviews(path: Path, splits: Sequence[str], movie_ids: bool = False) ->
             UserWarning,
             stacklevel=3,
         )
-    result = {}
+    result: dict[str, tuple[list, ...]] = {}
     for split, reviews in found.items():
         if not reviews:
             raise ValueError(
@@ -275,4 +283,5 @@ def load_imdb(
     """
     if split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}, got {split!r}.")
-    return load_imdb_splits(root, download, (split,))[split]
+    texts, labels = load_imdb_splits(root, download, (split,))[split]
+    return texts, labels
