@@ -9,6 +9,7 @@ import torch
 from helpers import as_tuple, assert_close, random_weights, scalar_loss
 
 import rnnkit
+from rnnkit.layers import fused
 
 LAYERS = {"rnn": rnnkit.RNN, "lstm": rnnkit.LSTM, "gru": rnnkit.GRU}
 
@@ -64,3 +65,21 @@ def test_forcing_fused_where_it_cannot_run_names_the_reason():
 def test_unknown_backend_is_rejected():
     with pytest.raises(ValueError, match="backend must be one of"):
         rnnkit.GRU(4, 5, backend="cuda")
+
+
+@pytest.mark.parametrize("kind", ["rnn", "gru"])
+def test_ragged_cpu_batches_pad_while_autograd_records_and_pack_otherwise(kind, monkeypatch):
+    """The packed kernels' backward is the slow part on the CPU, so the padded path is for training."""
+    layer = LAYERS[kind](4, 5, num_layers=2, bidirectional=True).double()
+    x = torch.randn(3, 6, 4, dtype=torch.float64)
+    lengths = torch.tensor([6, 1, 3])
+    padded_calls = []
+    real = fused._run_ragged_layerwise
+    monkeypatch.setattr(fused, "_run_ragged_layerwise", lambda *a: padded_calls.append(1) or real(*a))
+    out, h = layer(x, lengths=lengths)
+    assert padded_calls == [1]
+    with torch.no_grad():
+        packed_out, packed_h = layer(x, lengths=lengths)
+    assert padded_calls == [1]  # packed this time
+    assert_close(packed_out, out, 1e-10, "output")
+    assert_close(packed_h, h, 1e-10, "state")

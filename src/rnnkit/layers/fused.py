@@ -80,15 +80,21 @@ _KERNELS: dict[str, Kernel] = {
 }
 
 
-def ragged_strategy(mode: str, device: torch.device) -> str:
+def ragged_strategy(mode: str, device: torch.device, needs_grad: bool) -> str:
     """How :func:`run_fused` runs a ragged batch: ``"padded"`` (the padded kernel layer by layer, see
-    :func:`_run_ragged_layerwise`) for single-state cells on the CPU, else ``"packed"``.
+    :func:`_run_ragged_layerwise`) for single-state cells on the CPU when autograd will need the
+    backward, else ``"packed"``.
+
+    On the CPU the packed kernels' backward is what is slow (a training step of a ragged BiGRU runs
+    several times faster padded); their forward alone beats the padded kernel, since it skips the
+    padding. ``bench/layers.py --ragged`` measures both; docs/benchmarks.md records a run.
 
     Example:
-        >>> ragged_strategy("GRU", torch.device("cpu")), ragged_strategy("LSTM", torch.device("cpu"))
-        ('padded', 'packed')
+        >>> cpu = torch.device("cpu")
+        >>> [ragged_strategy(m, cpu, g) for m, g in (("GRU", True), ("GRU", False), ("LSTM", True))]
+        ['padded', 'packed', 'packed']
     """
-    return "padded" if mode != "LSTM" and device.type == "cpu" else "packed"
+    return "padded" if needs_grad and mode != "LSTM" and device.type == "cpu" else "packed"
 
 
 def run_fused(
@@ -108,7 +114,8 @@ def run_fused(
 
     Ragged batches are packed (``pack_padded_sequence``, with the CPU lengths) so each sequence stops
     at its own length; the output is padded back with zeros and the final state put back in batch
-    order. On the CPU, single-state cells skip packing (see :func:`_run_ragged_layerwise`).
+    order. On the CPU, single-state cells skip packing while autograd records (see
+    :func:`ragged_strategy`).
 
     Shapes:
         x ``(B, T, D)`` batch first; state: tuple of ``(L*K, B, H)``; padding for ``(B, T)``.
@@ -116,7 +123,8 @@ def run_fused(
     """
     kernel = _KERNELS[mode]
     lstm = mode == "LSTM"
-    if padding is not None and ragged_strategy(mode, x.device) == "padded":
+    needs_grad = torch.is_grad_enabled() and (x.requires_grad or any(w.requires_grad for w in flat_weights))
+    if padding is not None and ragged_strategy(mode, x.device, needs_grad) == "padded":
         return _run_ragged_layerwise(
             kernel, x, state[0], flat_weights, bias, num_layers, dropout, training, bidirectional, padding
         )
@@ -153,7 +161,7 @@ def _run_ragged_layerwise(
 ) -> tuple[Tensor, tuple[Tensor, ...]]:
     """Ragged batches for single-state cells (Elman, GRU) on the CPU, without packing.
 
-    PyTorch's packed-sequence kernels run several times slower than its padded ones on the CPU
+    PyTorch's packed-sequence kernels train several times slower than its padded ones on the CPU
     (``bench/layers.py --ragged`` measures it), so each layer-direction runs the padded kernel
     instead. That is exact here: a state-only cell's output at step t depends only on steps before t,
     so outputs before each length are right; the state at the last real step is the output there;
