@@ -30,16 +30,33 @@ Reading the table:
     ``loop us/step`` is the median over pairs of (t_loop - t_torch) / (T * layers * directions):
     what stepping in Python costs per cell step (for ``train``, forward and backward together).
 
+Ragged batches (``--ragged``):
+    A bidirectional GRU and LSTM, B=64, T=240, D=H=128, with random lengths (seeded; the longest is
+    T). Every row is timed against torch.nn fed a ``pack_padded_sequence``, the usual way to run a
+    ragged batch in PyTorch:
+
+    * ``rnnkit``: the rnnkit layer with ``lengths=`` (``backend="auto"``; the column ``path`` says
+      whether it ran the padded kernel layer by layer or packed, see ``fused.ragged_strategy``: on
+      the CPU it pads single-state cells while training and packs in inference);
+    * ``padded``: torch.nn on the padded batch, lengths ignored: what the padded kernel costs on the
+      same tensor (its outputs past each length are wrong; it is a speed reference, not a method).
+
+    ``ratio`` is then t_packed / t_other pair by pair (> 1: faster than packing); tok/s counts real
+    tokens (the sum of the lengths).
+
 Usage:
     python bench/layers.py                    # the default grid, ~3.5 min on 2 idle CPU cores
     python bench/layers.py --quick            # a smoke test, under 30 s
     python bench/layers.py --markdown --json results.json --cells lstm --backends auto
+    python bench/layers.py --ragged --threads 1 --cells gru,lstm --markdown   # ragged rows
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import datetime
+import functools
 import gc
 import json
 import math
@@ -57,8 +74,10 @@ from pathlib import Path
 
 import torch
 from torch import Tensor, nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 import rnnkit
+from rnnkit.layers import fused
 
 LAYERS: dict[str, tuple[type[nn.Module], type[nn.Module]]] = {
     "rnn": (rnnkit.RNN, nn.RNN),  # tanh, the default of both
@@ -126,6 +145,10 @@ DEFAULT_GRID = (
 QUICK_GRID = (Shape(8, 16, 16, 32), Shape(8, 16, 16, 32, layers=2, bidirectional=True))
 DEFAULT_EFFORT = Effort(warmup=2, min_time_s=0.02, fast=Reps(11, 41, 7.0), loop=Reps(3, 9, 5.0))
 QUICK_EFFORT = Effort(warmup=1, min_time_s=0.005, fast=Reps(3, 3, 0.0), loop=Reps(3, 3, 0.0))
+RAGGED_SHAPE = Shape(64, 240, 128, 128, bidirectional=True)
+QUICK_RAGGED_SHAPE = Shape(8, 24, 16, 16, bidirectional=True)
+RAGGED_CONTENDERS = ("rnnkit", "padded")
+RAGGED_EFFORT = Effort(warmup=1, min_time_s=0.02, fast=Reps(3, 7, 20.0), loop=Reps(3, 3, 0.0))
 
 
 # -- the statistics -------------------------------------------------------------------------------
@@ -234,38 +257,61 @@ def build_pair(
     return theirs, ours, x
 
 
-def check_same_outputs(theirs: nn.Module, ours: nn.Module, x: Tensor) -> None:
+def check_same_outputs(
+    theirs: nn.Module, ours: nn.Module, theirs_forward: Forward, ours_forward: Forward
+) -> None:
     """Refuse to time two layers that do not compute the same thing."""
     with torch.inference_mode():
-        expected, _ = theirs.eval()(x)  # (B, T, K*H)
-        got, _ = ours.eval()(x)  # (B, T, K*H)
-    tolerance = 1e-4 if x.device.type == "cpu" else 2e-3  # cuDNN may use TF32
+        expected = theirs_forward(theirs.eval())  # (B, T, K*H)
+        got = ours_forward(ours.eval())  # (B, T, K*H)
+    tolerance = 1e-4 if got.device.type == "cpu" else 2e-3  # cuDNN may use TF32
     error = float((got - expected).abs().max())
     if error > tolerance:
         raise RuntimeError(f"rnnkit and torch.nn outputs differ by {error:.3g} (> {tolerance}).")
 
 
-def training_step(model: nn.Module, x: Tensor) -> Callable[[], None]:
-    """One step of training on ``x``: forward, a simple loss, backward, Adam, zero_grad."""
+Forward = Callable[[nn.Module], Tensor]
+"""How a contender calls its layer: ``forward(model) -> output (B, T, K*H)``."""
+
+
+def padded_forward(x: Tensor, lengths: Tensor | None = None) -> Forward:
+    """``model(x)``, or ``model(x, lengths=lengths)`` (rnnkit's ragged batches)."""
+    if lengths is None:
+        return lambda model: model(x)[0]
+    return lambda model: model(x, lengths=lengths)[0]
+
+
+def packed_forward(x: Tensor, lengths: Tensor) -> Forward:
+    """torch.nn's way with a ragged batch: pack, run, pad back (both conversions are timed)."""
+
+    def forward(model: nn.Module) -> Tensor:
+        packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+        output, _ = model(packed)
+        return pad_packed_sequence(output, batch_first=True, total_length=x.shape[1])[0]
+
+    return forward
+
+
+def training_step(model: nn.Module, forward: Forward) -> Callable[[], None]:
+    """One step of training: forward, a simple loss, backward, Adam, zero_grad."""
     model.train()
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
 
     def step() -> None:
-        output, _ = model(x)  # (B, T, K*H)
-        output.square().mean().backward()
+        forward(model).square().mean().backward()  # output (B, T, K*H)
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
 
     return step
 
 
-def inference_step(model: nn.Module, x: Tensor) -> Callable[[], None]:
-    """One forward over ``x`` in eval mode, under inference_mode."""
+def inference_step(model: nn.Module, forward: Forward) -> Callable[[], None]:
+    """One forward in eval mode, under inference_mode."""
     model.eval()
 
     def step() -> None:
         with torch.inference_mode():
-            model(x)
+            forward(model)
 
     return step
 
@@ -308,19 +354,99 @@ def measure_row(
 ) -> Row:  # fmt: skip
     """Build both layers, check them equal, warm up, calibrate, and time pairs."""
     theirs, ours, x = build_pair(cell, shape, backend, timer.device, seed)
-    check_same_outputs(theirs, ours, x)
+    check_same_outputs(theirs, ours, padded_forward(x), padded_forward(x))
     make_step = training_step if mode == "train" else inference_step
-    steps = (make_step(theirs, x), make_step(ours, x))
+    steps = (make_step(theirs, padded_forward(x)), make_step(ours, padded_forward(x)))
     resolved = ours.resolve_backend(x)  # after make_step has set train/eval mode
+    reps = effort.loop if resolved == "loop" else effort.fast
+    inner, torch_s, rnnkit_s = time_contenders(timer, steps, effort, reps, rng)
+    return Row(cell, mode, shape, backend, resolved, inner, torch_s, rnnkit_s)
+
+
+def time_contenders(
+    timer: Timer, steps: tuple[Callable[[], None], ...], effort: Effort, reps: Reps, rng: random.Random
+) -> tuple[tuple[int, int], list[float], list[float]]:
+    """Warm up, calibrate the inner calls of each contender, and time as many pairs as ``reps`` allows."""
     for step in steps:
         for _ in range(effort.warmup):
             step()
     calibrated = [calibrate(timer, step, effort.min_time_s) for step in steps]
     inner = (calibrated[0][0], calibrated[1][0])
     pair_s = sum(n * per_call for n, per_call in calibrated)
-    reps = (effort.loop if resolved == "loop" else effort.fast).count(pair_s)
-    torch_s, rnnkit_s = time_pairs(timer, steps, inner, reps, rng)
-    return Row(cell, mode, shape, backend, resolved, inner, torch_s, rnnkit_s)
+    first_s, second_s = time_pairs(timer, steps, inner, reps.count(pair_s), rng)
+    return inner, first_s, second_s
+
+
+# -- ragged batches -------------------------------------------------------------------------------
+
+
+def ragged_lengths(batch: int, time: int, seed: int) -> Tensor:
+    """``(batch,)`` int64 lengths, uniform in ``[time // 8, time]`` (seeded); the first is ``time``, so the
+    batch is exactly ``time`` wide."""
+    generator = torch.Generator().manual_seed(seed)
+    lengths = torch.randint(max(1, time // 8), time + 1, (batch,), generator=generator)
+    lengths[0] = time
+    return lengths
+
+
+def ragged_path(layer: nn.Module, x: Tensor, needs_grad: bool) -> str:
+    """What an rnnkit layer runs for a ragged batch: the loop, or the fused kernels padded or packed."""
+    backend = layer.resolve_backend(x)
+    mode = fused.kernel_mode(layer.cell)
+    if backend != "fused" or mode is None:
+        return backend
+    return f"fused-{fused.ragged_strategy(mode, x.device, needs_grad)}"
+
+
+@dataclass
+class RaggedRow:
+    """One ragged line: torch.nn packed against ``contender`` (rnnkit with lengths, or torch.nn padded)."""
+
+    cell: str
+    mode: str
+    shape: Shape
+    lengths: list[int]
+    contender: str
+    path: str
+    inner: tuple[int, int]
+    packed_s: list[float]
+    other_s: list[float]
+
+    @property
+    def ratio(self) -> Summary:
+        return summarise(pair_ratios(self.packed_s, self.other_s))  # t_packed / t_other
+
+    @property
+    def real_tokens(self) -> int:
+        return sum(self.lengths)
+
+    @property
+    def packed_tokens_per_s(self) -> float:
+        return self.real_tokens / statistics.median(self.packed_s)
+
+    @property
+    def other_tokens_per_s(self) -> float:
+        return self.real_tokens / statistics.median(self.other_s)
+
+
+def measure_ragged_row(
+    cell: str, mode: str, shape: Shape, contender: str, *, effort: Effort, timer: Timer, rng: random.Random,
+    seed: int,
+) -> RaggedRow:  # fmt: skip
+    """torch.nn packed against rnnkit with ``lengths`` (checked equal) or against torch.nn padded."""
+    theirs, ours, x = build_pair(cell, shape, "auto", timer.device, seed)
+    lengths = ragged_lengths(shape.batch, shape.time, seed)  # (B,) on the CPU, as a data loader gives it
+    packed = packed_forward(x, lengths)
+    if contender == "rnnkit":
+        other_model, other = ours, padded_forward(x, lengths)
+        check_same_outputs(theirs, ours, packed, other)
+    else:
+        other_model, other = copy.deepcopy(theirs), padded_forward(x)
+    make_step = training_step if mode == "train" else inference_step
+    steps = (make_step(theirs, packed), make_step(other_model, other))
+    path = ragged_path(ours, x, mode == "train") if contender == "rnnkit" else "torch.nn"  # mode set above
+    inner, packed_s, other_s = time_contenders(timer, steps, effort, effort.fast, rng)
+    return RaggedRow(cell, mode, shape, lengths.tolist(), contender, path, inner, packed_s, other_s)
 
 
 # -- reporting ------------------------------------------------------------------------------------
@@ -379,7 +505,8 @@ def run_header(args: argparse.Namespace, device: torch.device, effort: Effort) -
         "load average at start": " ".join(f"{v:.2f}" for v in os.getloadavg()),
         "method": (
             f"warm-up: {effort.warmup} calls each; >= {effort.min_time_s * 1e3:.0f} ms per measurement; "
-            f"torch.nn and rnnkit timed in pairs, random order within each pair (seed {args.seed}); "
+            f"{'torch.nn packed and each contender' if args.ragged else 'torch.nn and rnnkit'} timed in "
+            f"pairs, random order within each pair (seed {args.seed}); "
             f"{'CUDA events' if device.type == 'cuda' else 'time.perf_counter'}"
         ),
     }
@@ -429,20 +556,57 @@ LEGEND = (
 )
 
 
-def format_table(header: dict[str, str], rows: Sequence[Row], markdown: bool) -> str:
+RAGGED_COLUMNS = (
+    "cell", "mode", "BxTxDxH", "K", "lengths", "contender", "path", "pairs", "calls", "packed[tok/s]",
+    "other[tok/s]", "ratio", "min..max",
+)  # fmt: skip
+
+
+def ragged_row_cells(row: RaggedRow) -> list[str]:
+    """The table cells of one ragged row, as text."""
+    s, ratio = row.shape, row.ratio
+    return [
+        row.cell,
+        row.mode,
+        f"{s.batch}x{s.time}x{s.input}x{s.hidden}",
+        str(s.directions),
+        f"{min(row.lengths)}..{max(row.lengths)} (mean {statistics.mean(row.lengths):.0f})",
+        row.contender,
+        row.path,
+        str(len(row.packed_s)),
+        f"{row.inner[0]}/{row.inner[1]}",
+        si(row.packed_tokens_per_s),
+        si(row.other_tokens_per_s),
+        f"{ratio.median:.3f}",
+        f"{ratio.low:.3f}..{ratio.high:.3f}",
+    ]
+
+
+RAGGED_LEGEND = (
+    "ratio = t_packed / t_other per pair (> 1: the contender is faster than torch.nn on a packed "
+    "sequence); median and min..max over the pairs. contender rnnkit = the rnnkit layer with lengths "
+    "(path: fused-padded = the padded kernel layer by layer, fused-packed = packed as torch.nn); padded = "
+    "torch.nn on the padded batch with the lengths ignored (a speed reference: its outputs past each "
+    "length are wrong). tok/s = real tokens (sum of lengths) per second, medians over the pairs. "
+    "calls = calls per measurement (packed/other)."
+)
+
+
+def format_table(
+    header: dict[str, str], columns: Sequence[str], body: Sequence[Sequence[str]], legend: str, markdown: bool
+) -> str:
     """The header lines, the table (plain columns or Markdown) and the legend."""
-    body = [row_cells(row) for row in rows]
     if markdown:
         lines = [f"- **{key}**: `{value}`" for key, value in header.items()]
-        lines += ["", "| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+        lines += ["", "| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
         lines += ["| " + " | ".join(cells) + " |" for cells in body]
-        return "\n".join([*lines, "", LEGEND])
+        return "\n".join([*lines, "", legend])
     key_width = max(len(key) for key in header)
     lines = [f"{key:<{key_width}} : {value}" for key, value in header.items()]
-    widths = [max(len(text) for text in column) for column in zip(COLUMNS, *body, strict=True)]
-    for cells in (COLUMNS, *body):
+    widths = [max(len(text) for text in column) for column in zip(columns, *body, strict=True)]
+    for cells in (columns, *body):
         lines.append("  ".join(text.rjust(width) for text, width in zip(cells, widths, strict=True)))
-    return "\n".join([*lines[: len(header)], "", *lines[len(header) :], "", LEGEND])
+    return "\n".join([*lines[: len(header)], "", *lines[len(header) :], "", legend])
 
 
 def row_json(row: Row) -> dict[str, object]:
@@ -464,6 +628,24 @@ def row_json(row: Row) -> dict[str, object]:
     }
 
 
+def ragged_row_json(row: RaggedRow) -> dict[str, object]:
+    return {
+        "cell": row.cell,
+        "mode": row.mode,
+        "shape": asdict(row.shape),
+        "lengths": row.lengths,
+        "contender": row.contender,
+        "path": row.path,
+        "calls_per_measurement": {"packed": row.inner[0], "other": row.inner[1]},
+        "packed_s_per_call": row.packed_s,
+        "other_s_per_call": row.other_s,
+        "ratios": pair_ratios(row.packed_s, row.other_s),
+        "ratio": asdict(row.ratio),
+        "packed_tokens_per_s": row.packed_tokens_per_s,
+        "other_tokens_per_s": row.other_tokens_per_s,
+    }
+
+
 # -- command line ---------------------------------------------------------------------------------
 
 
@@ -478,10 +660,17 @@ def parse_list(text: str, allowed: Sequence[str], flag: str, parser: argparse.Ar
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny grid, few pairs: a smoke test")
+    parser.add_argument(
+        "--ragged",
+        action="store_true",
+        help="ragged-batch rows (B=64, T=240, random lengths) instead of the grid",
+    )
     parser.add_argument("--threads", type=int, default=2, help="torch.set_num_threads (default 2)")
     parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
     parser.add_argument("--cells", default="rnn,gru,lstm", help="subset of rnn,gru,lstm")
-    parser.add_argument("--backends", default="auto,loop", help="rnnkit backends: subset of auto,fused,loop")
+    parser.add_argument(
+        "--backends", default="auto,loop", help="rnnkit backends: subset of auto,fused,loop (not --ragged)"
+    )
     parser.add_argument("--modes", default="train,infer", help="subset of train,infer")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     parser.add_argument("--json", type=Path, metavar="PATH", help="write the raw results here")
@@ -497,29 +686,48 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     torch.set_num_threads(args.threads)
     device = torch.device(args.device)
-    grid, effort = (QUICK_GRID, QUICK_EFFORT) if args.quick else (DEFAULT_GRID, DEFAULT_EFFORT)
+    if args.ragged:
+        effort = QUICK_EFFORT if args.quick else RAGGED_EFFORT
+        shape = QUICK_RAGGED_SHAPE if args.quick else RAGGED_SHAPE
+        plan = [
+            functools.partial(measure_ragged_row, c, m, shape, o)
+            for c in cells
+            for m in modes
+            for o in RAGGED_CONTENDERS
+        ]
+        columns, legend, cells_of, json_of = RAGGED_COLUMNS, RAGGED_LEGEND, ragged_row_cells, ragged_row_json
+    else:
+        effort = QUICK_EFFORT if args.quick else DEFAULT_EFFORT
+        grid = QUICK_GRID if args.quick else DEFAULT_GRID
+        plan = [
+            functools.partial(measure_row, c, m, s, b)
+            for s in grid
+            for c in cells
+            for m in modes
+            for b in backends
+        ]
+        columns, legend, cells_of, json_of = COLUMNS, LEGEND, row_cells, row_json
     header = run_header(args, device, effort)
     rng = random.Random(args.seed)
-    plan = [(c, m, s, b) for s in grid for c in cells for m in modes for b in backends]
     timer = Timer(device)
-    rows: list[Row] = []
+    rows = []
     start = time.perf_counter()
-    for index, (cell, mode, shape, backend) in enumerate(plan, 1):
+    for index, measure_one in enumerate(plan, 1):
         row_start = time.perf_counter()
-        row = measure_row(cell, mode, shape, backend, effort=effort, timer=timer, rng=rng, seed=args.seed)
+        row = measure_one(effort=effort, timer=timer, rng=rng, seed=args.seed)
         rows.append(row)
         gc.collect()
         print(
-            f"[{index}/{len(plan)}] {' '.join(row_cells(row)[:6])}: ratio {row.ratio.median:.3f} "
+            f"[{index}/{len(plan)}] {' '.join(cells_of(row)[:6])}: ratio {row.ratio.median:.3f} "
             f"({time.perf_counter() - row_start:.1f} s)",
             file=sys.stderr,
             flush=True,
         )
     header["load average at end"] = " ".join(f"{v:.2f}" for v in os.getloadavg())
     header["wall time"] = f"{time.perf_counter() - start:.0f} s"
-    print(format_table(header, rows, args.markdown))
+    print(format_table(header, columns, [cells_of(row) for row in rows], legend, args.markdown))
     if args.json is not None:
-        payload = {"header": header, "effort": asdict(effort), "rows": [row_json(row) for row in rows]}
+        payload = {"header": header, "effort": asdict(effort), "rows": [json_of(row) for row in rows]}
         args.json.write_text(json.dumps(payload, indent=1) + "\n")
     return 0
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+import torch
 
 SCRIPT = Path(__file__).resolve().parents[1] / "bench" / "layers.py"
 
@@ -71,3 +72,35 @@ def test_ratios_are_taken_pair_by_pair_and_summarised_by_median_and_range() -> N
         bench.summarise([])
     with pytest.raises(ValueError, match="2 torch.nn times but 1 rnnkit"):
         bench.pair_ratios([1.0, 2.0], [1.0])
+
+
+def test_quick_ragged_run_times_rnnkit_and_the_padded_kernel_against_packing(tmp_path: Path) -> None:
+    results = tmp_path / "ragged.json"
+    command = [
+        sys.executable, str(SCRIPT), "--ragged", "--quick", "--threads", "1", "--cells", "gru,lstm",
+        "--json", str(results),
+    ]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=SCRIPT.parents[1])
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(results.read_text())["rows"]
+    # on the CPU rnnkit trains a ragged GRU through the padded kernel, and packs otherwise
+    assert {(r["cell"], r["mode"], r["contender"], r["path"]) for r in rows} == {
+        ("gru", "train", "rnnkit", "fused-padded"),
+        ("gru", "infer", "rnnkit", "fused-packed"),
+        ("lstm", "train", "rnnkit", "fused-packed"),
+        ("lstm", "infer", "rnnkit", "fused-packed"),
+        *((cell, mode, "padded", "torch.nn") for cell in ("gru", "lstm") for mode in ("train", "infer")),
+    }
+    for row in rows:
+        assert len(row["ratios"]) == len(row["packed_s_per_call"]) == len(row["other_s_per_call"]) >= 3
+        assert row["ratio"]["low"] <= row["ratio"]["median"] <= row["ratio"]["high"]
+        assert max(row["lengths"]) == row["shape"]["time"] > min(row["lengths"])
+
+
+def test_ragged_lengths_are_seeded_and_span_the_time_axis() -> None:
+    bench = load_bench()
+    lengths = bench.ragged_lengths(64, 240, seed=0)
+    assert lengths.dtype == torch.int64 and lengths.shape == (64,)
+    assert int(lengths.max()) == 240 and int(lengths.min()) >= 30
+    assert torch.equal(lengths, bench.ragged_lengths(64, 240, seed=0))
+    assert not torch.equal(lengths, bench.ragged_lengths(64, 240, seed=1))
