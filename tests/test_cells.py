@@ -150,3 +150,27 @@ def test_initial_state_and_state_size():
     h, c = cell.initial_state(2, dtype=F64)
     assert h.shape == c.shape == (2, 4) and h.dtype == F64
     assert cell.state_size == (4, 4)
+
+
+def test_projected_lstm_cell_step_equals_one_step_of_torch_nn_lstm():
+    cell = LSTMCell(3, 5, proj_size=2).double()
+    theirs = nn.LSTM(3, 5, proj_size=2).double()
+    theirs.load_state_dict({f"{n}_l0": p for n, p in cell.state_dict().items()})
+    x_t = torch.randn(4, 3, dtype=F64)
+    h0, c0 = torch.randn(4, 2, dtype=F64), torch.randn(4, 5, dtype=F64)
+    h, (_, c) = cell(x_t, (h0, c0))
+    _, (ref_h, ref_c) = theirs(x_t.unsqueeze(0), (h0.unsqueeze(0), c0.unsqueeze(0)))  # T = 1
+    assert_close(h, ref_h[0], 1e-12, "h_1")
+    assert_close(c, ref_c[0], 1e-12, "c_1")
+    assert cell.state_size == (2, 5) and [s.shape for s in cell.initial_state(4)] == [(4, 2), (4, 5)]
+
+
+@pytest.mark.parametrize("bad,error", [(-1, ValueError), (5, ValueError), (2.0, TypeError)])
+def test_lstm_cell_checks_proj_size(bad, error):
+    with pytest.raises(error, match="LSTMCell: proj_size"):
+        LSTMCell(3, 5, proj_size=bad)
+
+
+def test_layernorm_lstm_cell_refuses_a_projection():
+    with pytest.raises(ValueError, match="LayerNormLSTMCell: proj_size=2, but .* has no projection"):
+        LayerNormLSTMCell(3, 5, proj_size=2)

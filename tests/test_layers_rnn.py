@@ -32,8 +32,9 @@ GRID = list(
 )
 
 
-def _compare(kind, num_layers, bidirectional, batch_first, with_state, ragged, backend, dtype):
+def _compare(kind, num_layers, bidirectional, batch_first, with_state, ragged, backend, dtype, proj_size=0):
     B, T, D, H = 3, 6, 4, 5
+    options = {"proj_size": proj_size} if proj_size else {}
     ours, theirs = make_pair(
         kind,
         dtype,
@@ -42,11 +43,14 @@ def _compare(kind, num_layers, bidirectional, batch_first, with_state, ragged, b
         num_layers=num_layers,
         bidirectional=bidirectional,
         batch_first=batch_first,
+        **options,
     )
     ours.backend = backend
     x = torch.randn((B, T, D) if batch_first else (T, B, D), dtype=dtype)
     K = 2 if bidirectional else 1
     state = initial_state(kind, (num_layers * K, B, H), dtype) if with_state else None
+    if with_state and proj_size:  # h has P features, c keeps H
+        state = (state[0][..., :proj_size].contiguous(), state[1])
     lengths = torch.tensor([4, T, 2]) if ragged else None
 
     x_ours = x.clone().requires_grad_()
@@ -79,6 +83,18 @@ def test_equals_torch_nn_float64(kind, num_layers, bidirectional, batch_first, w
 @pytest.mark.parametrize("ragged", [False, True])
 def test_equals_torch_nn_float32(kind, ragged, backend):
     _compare(kind, 2, True, True, True, ragged, backend, torch.float32)
+
+
+@pytest.mark.parametrize("backend", ["loop", "fused"])
+@pytest.mark.parametrize(
+    "num_layers,bidirectional,batch_first,with_state,ragged",
+    list(itertools.product([1, 2], [False, True], [True, False], [False, True], [False, True])),
+)
+def test_lstm_with_projection_equals_torch_nn(
+    num_layers, bidirectional, batch_first, with_state, ragged, backend
+):
+    """LSTMP (proj_size=2): h (L*K, B, 2), output K*2 features, c (L*K, B, 5), on both backends."""
+    _compare("lstm", num_layers, bidirectional, batch_first, with_state, ragged, backend, torch.float64, 2)
 
 
 @pytest.mark.parametrize("kind", ["rnn_tanh", "lstm", "gru"])

@@ -161,15 +161,19 @@ class RecurrentCell(nn.Module):
     def initial_state(
         self, batch_size: int, *, dtype: torch.dtype | None = None, device: torch.device | None = None
     ) -> State:
-        """Zeros, one ``(batch, hidden)`` tensor per entry of ``state_names``."""
-        return tuple(
-            torch.zeros(batch_size, self.hidden_size, dtype=dtype, device=device) for _ in self.state_names
-        )
+        """Zeros, one ``(batch, size)`` tensor per entry of ``state_names`` (sizes: :attr:`state_size`)."""
+        return tuple(torch.zeros(batch_size, size, dtype=dtype, device=device) for size in self.state_size)
 
     @property
     def state_size(self) -> tuple[int, ...]:
-        """The feature size of each state tensor, e.g. ``(H, H)`` for an LSTM's ``(h, c)``."""
+        """The feature size of each state tensor, e.g. ``(H, H)`` for an LSTM's ``(h, c)`` (``(P, H)``
+        with a projection to P)."""
         return tuple(self.hidden_size for _ in self.state_names)
+
+    @property
+    def output_size(self) -> int:
+        """The features of ``h_t``, what the cell outputs (and a next layer reads): ``state_size[0]``."""
+        return self.state_size[0]
 
     def forward(self, x_t: Tensor, state: State | Tensor | None = None) -> tuple[Tensor, State]:
         """Run one step with this cell's own parameters.
@@ -190,12 +194,12 @@ class RecurrentCell(nn.Module):
             state = self.initial_state(x_t.shape[0], dtype=x_t.dtype, device=x_t.device)
         elif isinstance(state, Tensor):
             state = (state,)
-        expected = (x_t.shape[0], self.hidden_size)
-        if len(state) != len(self.state_names) or any(tuple(s.shape) != expected for s in state):
+        expected = [(x_t.shape[0], size) for size in self.state_size]
+        if len(state) != len(self.state_names) or [tuple(s.shape) for s in state] != expected:
             got = [tuple(s.shape) for s in state]
             raise ValueError(
                 f"{type(self).__name__}: state must be {len(self.state_names)} tensor(s) "
-                f"{self.state_names} each of shape {expected}, got {got}."
+                f"{self.state_names} of shapes {expected}, got {got}."
             )
         params = dict(self.named_parameters(recurse=False))
         new_state = self.recur(self.project_input(x_t, params), state, params)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import torch
 from torch import Tensor
 from torch.nn import functional as F
@@ -40,6 +42,15 @@ class LayerNormLSTMCell(LSTMCell):
     """
 
     eps = 1e-5
+
+    def __init__(self, *args: Any, proj_size: int = 0, **kwargs: Any) -> None:
+        """:class:`LSTMCell`'s arguments, but no projection: ``proj_size`` must be 0."""
+        if proj_size:
+            raise ValueError(
+                f"LayerNormLSTMCell: proj_size={proj_size!r}, but the layer-normalised LSTM has no "
+                "projection. Use rnnkit.LSTM(proj_size=...) (LSTMCell) for LSTMP, or proj_size=0."
+            )
+        super().__init__(*args, **kwargs)
 
     def parameter_shapes(self) -> dict[str, tuple[int, ...]]:
         G, H = self.num_gates, self.hidden_size

@@ -5,11 +5,12 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from .base import Params, RecurrentCell, State
+from .base import Params, RecurrentCell, State, xavier_uniform_
 
 
 class LSTMCell(RecurrentCell):
-    """LSTM cell (torch.nn.LSTMCell's maths and parameter layout).
+    """LSTM cell (torch.nn.LSTMCell's maths and parameter layout), with an optional projection of h_t
+    (LSTMP, Sak, Senior & Beaufays 2014; torch.nn.LSTM's ``proj_size``).
 
     Equations::
 
@@ -18,23 +19,27 @@ class LSTMCell(RecurrentCell):
         g_t = tanh(W_xg x_t + W_hg h_{t-1} + b_g)       candidate cell (C~_t)
         o_t = σ(W_xo x_t + W_ho h_{t-1} + b_o)          output gate
         c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t                 cell state C_t
-        h_t = o_t ⊙ tanh(c_t)
+        h_t = o_t ⊙ tanh(c_t)                           proj_size = 0
+        h_t = W_hr (o_t ⊙ tanh(c_t))                    proj_size = P > 0: h_t has P features
 
-    Parameters (torch.nn names; gate blocks stacked in the order i, f, g, o):
+    Parameters (torch.nn names; gate blocks stacked in the order i, f, g, o; R = P if P > 0 else H):
         weight_ih: ``[W_xi; W_xf; W_xg; W_xo]``, ``(4H, D)``.
-        weight_hh: ``[W_hi; W_hf; W_hg; W_ho]``, ``(4H, H)``.
+        weight_hh: ``[W_hi; W_hf; W_hg; W_ho]``, ``(4H, R)``: the gates read the projected h_{t-1}.
         bias_ih, bias_hh: ``(4H,)`` each; ``b_* = bias_ih[*] + bias_hh[*]``.
+        weight_hr: ``W_hr``, ``(P, H)``, only when P > 0.
 
     Shapes:
-        x_t ``(B, D)``; state ``(h, c)``, each ``(B, H)``; returns ``(h_t, (h_t, c_t))``.
+        x_t ``(B, D)``; state ``(h, c)``: h ``(B, R)``, c ``(B, H)``; returns ``(h_t, (h_t, c_t))``.
 
     Args:
         input_size: D.
-        hidden_size: H.
+        hidden_size: H, the features of the cell state and the gates.
         bias: whether to use ``bias_ih`` and ``bias_hh``.
         forget_bias: initial value of b_f (written into ``bias_ih``'s f-block; ``bias_hh`` stays
             zero). 0.0 by default; 1.0 (Jozefowicz et al. 2015) helps long-range memory early in
             training.
+        proj_size: P, the features h_t is projected to; 0 (the default) for no projection, else
+            ``0 < P < H``.
 
     Example:
         >>> import torch
@@ -42,6 +47,9 @@ class LSTMCell(RecurrentCell):
         >>> h, (h_again, c) = cell(torch.zeros(2, 3))
         >>> tuple(c.shape), float(cell.bias_ih.detach()[5:10].mean())
         ((2, 5), 1.0)
+        >>> h, (_, c) = LSTMCell(3, 5, proj_size=2)(torch.zeros(2, 3))
+        >>> tuple(h.shape), tuple(c.shape)
+        ((2, 2), (2, 5))
     """
 
     num_gates = 4
@@ -54,17 +62,35 @@ class LSTMCell(RecurrentCell):
         bias: bool = True,
         *,
         forget_bias: float = 0.0,
+        proj_size: int = 0,
         own_parameters: bool = True,
     ) -> None:
         self.forget_bias = float(forget_bias)
+        self.proj_size = check_proj_size(type(self).__name__, proj_size, hidden_size)
         super().__init__(input_size, hidden_size, bias, own_parameters=own_parameters)
 
+    @property
+    def state_size(self) -> tuple[int, ...]:
+        """``(R, H)``: h has P features with a projection (R = P), else H."""
+        return (self.proj_size or self.hidden_size, self.hidden_size)
+
+    def parameter_shapes(self) -> dict[str, tuple[int, ...]]:
+        """torch.nn.LSTM's: weight_hh ``(4H, R)``, and weight_hr ``(P, H)`` last when P > 0."""
+        shapes = super().parameter_shapes()
+        if self.proj_size:
+            shapes["weight_hh"] = (4 * self.hidden_size, self.proj_size)
+            shapes["weight_hr"] = (self.proj_size, self.hidden_size)
+        return shapes
+
     def init_parameters(self, params: Params) -> None:
-        """Xavier/orthogonal/zeros (see :class:`RecurrentCell`), then b_f = ``forget_bias``."""
+        """Xavier/orthogonal/zeros (see :class:`RecurrentCell`; with a projection each gate's (H, P)
+        block of weight_hh is semi-orthogonal), W_hr Xavier-uniform, then b_f = ``forget_bias``."""
         super().init_parameters(params)
-        if "bias_ih" in params and self.forget_bias:
-            H = self.hidden_size
-            with torch.no_grad():
+        H = self.hidden_size
+        with torch.no_grad():
+            if "weight_hr" in params:
+                xavier_uniform_(params["weight_hr"])
+            if "bias_ih" in params and self.forget_bias:
                 params["bias_ih"][H : 2 * H].fill_(self.forget_bias)
 
     def project_input(self, x: Tensor, params: Params) -> Tensor:
@@ -82,13 +108,41 @@ class LSTMCell(RecurrentCell):
         h_mask: Tensor | None = None,
     ) -> State:
         """One LSTM step; ``h_mask`` is recurrent dropout applied to h_{t-1} in the products."""
-        h, c = state
+        h, c = state  # (B, R), (B, H)
         h_in = h if h_mask is None else h * h_mask
         gates = x_proj_t.addmm(h_in, params["weight_hh"].t())  # (B, 4H)
         i, f, g, o = gates.chunk(4, dim=1)  # (B, H) each
         c_new = f.sigmoid() * c + i.sigmoid() * g.tanh()
-        h_new = o.sigmoid() * c_new.tanh()
+        h_new = o.sigmoid() * c_new.tanh()  # (B, H)
+        if self.proj_size:
+            h_new = h_new.mm(params["weight_hr"].t())  # (B, P)
         return (h_new, c_new)
 
     def extra_repr(self) -> str:
-        return super().extra_repr() + (f", forget_bias={self.forget_bias}" if self.forget_bias else "")
+        extra = f", forget_bias={self.forget_bias}" if self.forget_bias else ""
+        return super().extra_repr() + extra + (f", proj_size={self.proj_size}" if self.proj_size else "")
+
+
+def check_proj_size(owner: str, proj_size: object, hidden_size: object) -> int:
+    """``proj_size``: an int with ``0 <= proj_size < hidden_size`` (torch.nn.LSTM's bounds and wording).
+
+    Example:
+        >>> check_proj_size("LSTM", 0, 4), check_proj_size("LSTM", 3, 4)
+        (0, 3)
+    """
+    if isinstance(proj_size, bool) or not isinstance(proj_size, int):
+        raise TypeError(
+            f"{owner}: proj_size should be of type int, got: {type(proj_size).__name__} ({proj_size!r}). "
+            "Pass 0 for no projection or the number of features h_t is projected to."
+        )
+    if proj_size < 0:
+        raise ValueError(
+            f"{owner}: proj_size should be a positive integer or zero to disable projections, got "
+            f"{proj_size}."
+        )
+    if proj_size and isinstance(hidden_size, int) and proj_size >= hidden_size:
+        raise ValueError(
+            f"{owner}: proj_size has to be smaller than hidden_size ({hidden_size}), got {proj_size}. "
+            f"Pass proj_size < {hidden_size}, or 0 for no projection."
+        )
+    return proj_size

@@ -1,5 +1,6 @@
 """Recurrent layers: cells run over time, stacked and bidirectional, with a fused fast path."""
 
+from .errors import ArgumentTypeError, DtypeError, ShapeError
 from .fused import why_not
 from .masking import Padding, lengths_to_mask, padding_for, reverse_padded
 from .recurrent import Recurrent, run_over_time
@@ -8,6 +9,8 @@ from .stacked import BACKENDS, RecurrentStack
 
 __all__ = [
     "BACKENDS",
+    "ArgumentTypeError",
+    "DtypeError",
     "GRU",
     "LSTM",
     "RNN",
@@ -16,6 +19,7 @@ __all__ = [
     "Padding",
     "Recurrent",
     "RecurrentStack",
+    "ShapeError",
     "lengths_to_mask",
     "padding_for",
     "reverse_padded",

@@ -7,7 +7,7 @@ parameters in torch.nn's layout, which is rnnkit's layout, so nothing is copied 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import torch
 from torch import Tensor
@@ -117,9 +117,14 @@ def run_fused(
     order. On the CPU, single-state cells skip packing while autograd records (see
     :func:`ragged_strategy`).
 
+    An LSTM with projections (``weight_hr`` after each layer-direction's tensors in
+    ``flat_weights``, h of P features) runs on the same ``torch.lstm``, which tells it by h and c
+    differing in size.
+
     Shapes:
-        x ``(B, T, D)`` batch first; state: tuple of ``(L*K, B, H)``; padding for ``(B, T)``.
-        Returns output ``(B, T, K*H)`` and the final state, tuple of ``(L*K, B, H)``.
+        x ``(B, T, D)`` batch first; state: tuple of ``(L*K, B, H)`` (h ``(L*K, B, P)`` with a
+        projection); padding for ``(B, T)``. Returns output ``(B, T, K*H)`` (``K*P``) and the final
+        state in the form of ``state``.
     """
     kernel = _KERNELS[mode]
     lstm = mode == "LSTM"
@@ -189,7 +194,7 @@ def _run_ragged_layerwise(
 
 
 def flatten_weights_for_cudnn(
-    flat_weights: list[Tensor],
+    flat_weights: Sequence[Tensor | None],
     mode: str,
     *,
     input_size: int,
@@ -197,22 +202,25 @@ def flatten_weights_for_cudnn(
     num_layers: int,
     bidirectional: bool,
     bias: bool,
+    proj_size: int = 0,
 ) -> None:
     """Make the weights views into one contiguous cuDNN buffer, in place (GPU only; else a no-op).
 
     cuDNN reads all weights from one buffer; without this every call copies them there (and
-    PyTorch warns). Skipped when the weights are not all on a cuDNN-capable GPU in one dtype, or
-    when two of them share storage.
+    PyTorch warns). Skipped when a weight is missing (deleted), when they are not all on a
+    cuDNN-capable GPU in one dtype, or when two of them share storage.
     """
     if not flat_weights or not torch.backends.cudnn.is_available():
         return
-    first = flat_weights[0]
+    weights = [w for w in flat_weights if isinstance(w, Tensor)]
+    if len(weights) != len(flat_weights):
+        return
+    first = weights[0]
     if any(
-        not w.is_cuda or w.dtype != first.dtype or not torch.backends.cudnn.is_acceptable(w)
-        for w in flat_weights
+        not w.is_cuda or w.dtype != first.dtype or not torch.backends.cudnn.is_acceptable(w) for w in weights
     ):
         return
-    if len({w.data_ptr() for w in flat_weights}) != len(flat_weights):
+    if len({w.data_ptr() for w in weights}) != len(weights):
         return
     if not torch._use_cudnn_rnn_flatten_weight():
         return
@@ -220,12 +228,12 @@ def flatten_weights_for_cudnn(
 
     with torch.cuda.device_of(first), torch.no_grad():
         torch._cudnn_rnn_flatten_weight(
-            flat_weights,
-            4 if bias else 2,
+            weights,
+            (4 if bias else 2) + (1 if proj_size else 0),  # tensors per layer-direction
             input_size,
             cudnn_rnn.get_cudnn_mode(mode),
             hidden_size,
-            0,  # proj_size
+            proj_size,
             num_layers,
             True,  # batch_first
             bidirectional,

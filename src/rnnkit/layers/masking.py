@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 import torch
 from torch import Tensor
+from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence
 
 from .validation import check_lengths
 
@@ -138,3 +139,30 @@ def padding_for(
     if isinstance(lengths, Tensor) and lengths.device == device and lengths.dtype == torch.int64:
         on_device = lengths
     return Padding(cpu, time_steps, device, on_device)
+
+
+def pack_like(padded: Tensor, lengths: Tensor, like: PackedSequence) -> PackedSequence:
+    """Pack a batch-first padded batch in the layout of ``like``: its batch sizes and its sort
+    indices, None where ``like`` has None (a batch packed with ``enforce_sorted=True``).
+
+    A layer given a PackedSequence pads it, runs, and packs its output with this, so the output is
+    laid out exactly as the input was (as torch.nn's layers return it).
+
+    Shapes:
+        padded ``(B, T, F)`` in the batch order of ``pad_packed_sequence(like)``; lengths ``(B,)``
+        (on the CPU) in that order. Returns a PackedSequence with ``data`` ``(sum(lengths), F)``.
+
+    Example:
+        >>> from torch.nn.utils.rnn import pack_sequence, pad_packed_sequence
+        >>> like = pack_sequence([torch.ones(3, 1), torch.ones(1, 1)])  # enforce_sorted=True
+        >>> padded, lengths = pad_packed_sequence(like, batch_first=True)
+        >>> out = pack_like(2 * padded, lengths, like)
+        >>> out.sorted_indices is None, out.data.flatten().tolist()
+        (True, [2.0, 2.0, 2.0, 2.0])
+    """
+    order = like.sorted_indices
+    if order is not None:  # sort by length as like was sorted, then pack without sorting again
+        padded = padded.index_select(0, order)  # (B, T, F)
+        lengths = lengths.index_select(0, order.to(lengths.device))  # (B,)
+    packed = pack_padded_sequence(padded, lengths, batch_first=True, enforce_sorted=True)
+    return PackedSequence(packed.data, like.batch_sizes, like.sorted_indices, like.unsorted_indices)

@@ -98,9 +98,8 @@ class Recurrent(nn.Module):
         if state is None:
             state = self.cell.initial_state(B, dtype=x.dtype, device=x.device)
         else:
-            state = check_state(
-                "Recurrent", state, self.cell.state_names, (B, self.cell.hidden_size), x.dtype
-            )
+            shapes = tuple((B, size) for size in self.cell.state_size)
+            state = check_state("Recurrent", state, self.cell.state_names, shapes, x.dtype)
         padding = padding_for("Recurrent", lengths, B, T, x.device)
         mask = None if padding is None else padding.mask  # (B, T)
         x_proj = self.cell.project_input(x, params)  # (B, T, G*H)

@@ -3,9 +3,11 @@
 Each is a :class:`~rnnkit.layers.stacked.RecurrentStack` of one cell type; the cell's docstring holds
 the equations and the mapping from textbook symbols to parameter names.
 
-Shapes (B batch, T time, D input_size, H hidden_size, L num_layers, K 2 if bidirectional else 1):
+Shapes (B batch, T time, D input_size, H hidden_size, L num_layers, K 2 if bidirectional else 1,
+P proj_size of an LSTM):
     x ``(B, T, D)`` (``(T, B, D)`` with ``batch_first=False``); lengths ``(B,)``;
-    state ``(L*K, B, H)``; output ``(B, T, K*H)``.
+    state ``(L*K, B, H)``; output ``(B, T, K*H)``. With ``proj_size=P``: h ``(L*K, B, P)``,
+    output ``(B, T, K*P)``.
 
 Unlike torch.nn, ``batch_first`` defaults to True (rnnkit is batch-first at every public boundary);
 pass ``batch_first=False`` to drop a layer in where a torch.nn layer was.
@@ -13,13 +15,15 @@ pass ``batch_first=False`` to drop a layer in where a torch.nn layer was.
 
 from __future__ import annotations
 
+from typing import Any
+
 import torch
 
 from ..cells.elman import ElmanCell
 from ..cells.gru import GRUCell
 from ..cells.layernorm_gru import LayerNormGRUCell
 from ..cells.layernorm_lstm import LayerNormLSTMCell
-from ..cells.lstm import LSTMCell
+from ..cells.lstm import LSTMCell, check_proj_size
 from .stacked import RecurrentStack
 
 
@@ -80,9 +84,13 @@ class LSTM(RecurrentStack):
     """LSTM layers: forget, input and output gates and a cell state C_t (see :class:`~rnnkit.cells.LSTMCell`).
 
     The state goes in and comes out as a tuple ``(h, c)``. ``forget_bias=1.0`` initialises b_f to 1.
+    ``proj_size=P > 0`` projects each h_t to P features, ``h_t = W_hr (o_t ⊙ tanh(c_t))`` (LSTMP, as
+    torch.nn.LSTM's ``proj_size``): h and the output have P features per direction, c keeps H, layer
+    k > 0 reads ``K*P`` features, and each layer-direction has ``weight_hr_l{k}[_reverse]`` ``(P, H)``.
 
     Shapes:
         x ``(B, T, D)``; lengths ``(B,)``; h and c ``(L*K, B, H)``; output ``(B, T, K*H)``.
+        With ``proj_size=P``: h ``(L*K, B, P)``, c ``(L*K, B, H)``, output ``(B, T, K*P)``.
         ``batch_first`` defaults to True, unlike torch.nn.
 
     Example:
@@ -91,9 +99,31 @@ class LSTM(RecurrentStack):
         >>> out, (h_n, c_n) = lstm(torch.randn(3, 5, 4), lengths=torch.tensor([5, 3, 1]))
         >>> tuple(out.shape), tuple(c_n.shape)
         ((3, 5, 16), (2, 3, 8))
+        >>> out, (h_n, c_n) = LSTM(4, 8, num_layers=2, proj_size=3)(torch.randn(3, 5, 4))
+        >>> tuple(out.shape), tuple(h_n.shape), tuple(c_n.shape)
+        ((3, 5, 3), (2, 3, 3), (2, 3, 8))
     """
 
     cell_class = LSTMCell
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        bias: bool = True,
+        batch_first: bool = True,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        proj_size: int = 0,
+        **options: Any,
+    ) -> None:
+        """torch.nn.LSTM's positional arguments (``proj_size`` eighth); the keyword ``options`` are
+        :class:`~rnnkit.layers.RecurrentStack`'s (``backend``, ``recurrent_dropout``, ``device``,
+        ``dtype``) and the cell's ``forget_bias``."""
+        check_proj_size(type(self).__name__, proj_size, hidden_size)
+        args = (input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional)
+        super().__init__(*args, proj_size=proj_size, **options)
 
 
 class GRU(RecurrentStack):

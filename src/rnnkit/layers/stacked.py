@@ -7,20 +7,22 @@ from typing import ClassVar
 
 import torch
 from torch import Tensor, nn
-from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_sequence
+from torch.nn.utils.rnn import PackedSequence, pad_packed_sequence
 
 from ..cells.base import RecurrentCell, takes_h_mask
 from . import fused
-from .masking import LengthsArg, Padding, padding_for
+from .errors import ShapeError
+from .masking import LengthsArg, Padding, pack_like, padding_for
 from .recurrent import run_over_time
 from .stacking import run_stack
-from .validation import check_sequence, check_state
+from .validation import check_bool, check_count, check_probability, check_sequence, check_state
+from .weight_lists import WeightLists, flat_weight_names
 
 BACKENDS = ("auto", "fused", "loop")
 StateArg = Tensor | tuple[Tensor, ...]
 
 
-class RecurrentStack(nn.Module):
+class RecurrentStack(WeightLists):
     """``num_layers`` layers of a cell, each one or two directions, with torch.nn's interface.
 
     Subclasses set ``cell_class``, any :class:`~rnnkit.cells.RecurrentCell` (a new cell too:
@@ -31,8 +33,13 @@ class RecurrentStack(nn.Module):
     ``ln_ih_weight_l0``), so ``load_state_dict`` works both ways with torch.nn.
 
     Layer k > 0 reads the concatenated outputs of both directions of layer k - 1 (``K*H``
-    features). Dropout with probability ``dropout`` is applied to the outputs of every layer but the
-    last, in training only.
+    features; ``K*P`` for an LSTM with ``proj_size=P``). Dropout with probability ``dropout`` is
+    applied to the outputs of every layer but the last, in training only.
+
+    As torch.nn's layers, a stack has ``mode``, ``proj_size``, ``all_weights``, ``_flat_weights``
+    and ``_flat_weights_names`` (see :mod:`rnnkit.layers.weight_lists`). Wrong argument types and
+    shapes raise errors that are both what torch.nn raises and what rnnkit raised (ValueError), see
+    :mod:`rnnkit.layers.errors`.
 
     Backends: ``"fused"`` runs PyTorch's fused kernels; ``"loop"`` steps the cell's equations in
     Python (readable; the path for cells without a kernel and for recurrent dropout); ``"auto"``
@@ -59,33 +66,29 @@ class RecurrentStack(nn.Module):
     ) -> None:
         super().__init__()
         name = type(self).__name__
-        if isinstance(num_layers, bool) or not isinstance(num_layers, int) or num_layers < 1:
-            raise ValueError(f"{name}: num_layers must be an int >= 1, got {num_layers!r}.")
-        for arg, p in (("dropout", dropout), ("recurrent_dropout", recurrent_dropout)):
-            if not isinstance(p, (int, float)) or isinstance(p, bool) or not 0.0 <= p < 1.0:
-                raise ValueError(f"{name}: {arg} must be a float in [0, 1), got {p!r}.")
+        self.input_size = check_count(name, "input_size", input_size, 32)
+        self.hidden_size = check_count(name, "hidden_size", hidden_size, 32)
+        self.num_layers = check_count(name, "num_layers", num_layers, 1)
+        self.bias = check_bool(name, "bias", bias)
+        self.batch_first = check_bool(name, "batch_first", batch_first)
+        self.bidirectional = check_bool(name, "bidirectional", bidirectional)
+        self.dropout = check_probability(name, "dropout", dropout, one_allowed=True)
+        self.recurrent_dropout = check_probability(
+            name, "recurrent_dropout", recurrent_dropout, one_allowed=False
+        )
         if backend not in BACKENDS:
             raise ValueError(f"{name}: backend must be one of {BACKENDS}, got {backend!r}.")
-        self.input_size = input_size
-        self.hidden_size = hidden_size
-        self.num_layers = num_layers
-        self.bias = bias
-        self.batch_first = batch_first
-        self.dropout = float(dropout)
-        self.bidirectional = bool(bidirectional)
-        self.recurrent_dropout = float(recurrent_dropout)
         self.num_directions = 2 if bidirectional else 1
         # The cells hold the maths, not the parameters (a plain list keeps them out of state_dict).
-        self._cells = [
-            self.cell_class(
-                input_size if k == 0 else hidden_size * self.num_directions,
-                hidden_size,
-                bias,
-                own_parameters=False,
-                **cell_options,
+        # Layer k > 0 reads both directions of layer k - 1: K * (its h_t's features).
+        self._cells: list[RecurrentCell] = []
+        for _ in range(num_layers):
+            features = self._cells[-1].output_size * self.num_directions if self._cells else input_size
+            self._cells.append(
+                self.cell_class(features, hidden_size, bias, own_parameters=False, **cell_options)
             )
-            for k in range(num_layers)
-        ]
+        # torch.nn's RNN and GRU have proj_size = 0 too; only an LSTM cell projects h_t.
+        self.proj_size: int = getattr(self._cells[0], "proj_size", 0)
         if self.recurrent_dropout and not takes_h_mask(self._cells[0].recur):
             raise ValueError(
                 f"{name}: recurrent_dropout={recurrent_dropout} needs a cell whose recur takes h_mask, "
@@ -105,6 +108,8 @@ class RecurrentStack(nn.Module):
                     names[pname] = pname + suffix
                 directions.append(names)
             self._param_names.append(directions)
+        self._all_weights = [list(names.values()) for layer in self._param_names for names in layer]
+        self._flat_weights_names = flat_weight_names(self._param_names)
         self.backend = backend
         if backend == "fused":
             self._require_fused(None)
@@ -116,6 +121,12 @@ class RecurrentStack(nn.Module):
     def cell(self) -> RecurrentCell:
         """The first layer's cell (its maths and options; the parameters live on this module)."""
         return self._cells[0]
+
+    @property
+    def mode(self) -> str:
+        """torch.nn's mode (``"LSTM"``, ``"GRU"``, ``"RNN_TANH"``, ``"RNN_RELU"``) where a fused kernel
+        computes this layer; else the layer's class name (``"LayerNormLSTM"``)."""
+        return fused.kernel_mode(self.cell) or type(self).__name__
 
     def layer_parameters(self, layer: int, direction: int = 0) -> dict[str, Tensor]:
         """One layer-direction's parameters under the cell's names (``weight_ih``, ...)."""
@@ -133,29 +144,30 @@ class RecurrentStack(nn.Module):
             for d in range(self.num_directions):
                 cell.init_parameters(self.layer_parameters(k, d))
 
-    def _flat_weights(self) -> list[Tensor]:
-        """The four standard tensors of every layer-direction, in the fused kernels' order."""
-        order = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
-        return [
-            getattr(self, names[n])
-            for layer in self._param_names
-            for names in layer
-            for n in order
-            if n in names
-        ]
+    def _kernel_weights(self) -> list[Tensor]:
+        """``_flat_weights`` for a fused kernel, each one there."""
+        weights = self._flat_weights
+        for name, weight in zip(self._flat_weights_names, weights, strict=True):
+            if weight is None:
+                raise AttributeError(
+                    f"{type(self).__name__}: {name} was deleted; assign it again (layer.{name} = ...) "
+                    "before running the layer."
+                )
+        return weights  # type: ignore[return-value]  # no None, checked above
 
     def flatten_parameters(self) -> None:
         """On a GPU, pack the weights into one cuDNN buffer (as torch.nn does); elsewhere a no-op."""
         mode = fused.kernel_mode(self.cell)
         if mode is not None:
             fused.flatten_weights_for_cudnn(
-                self._flat_weights(),
+                self._flat_weights,
                 mode,
                 input_size=self.input_size,
                 hidden_size=self.hidden_size,
                 num_layers=self.num_layers,
                 bidirectional=self.bidirectional,
                 bias=self.bias,
+                proj_size=self.proj_size,
             )
 
     def _apply(self, fn, recurse=True):  # noqa: ANN001 - torch.nn.Module's signature
@@ -205,8 +217,8 @@ class RecurrentStack(nn.Module):
         Args:
             x: ``(B, T, D)`` if ``batch_first`` (the default) else ``(T, B, D)``; ``(T, D)`` for one
                 unbatched sequence; or a ``PackedSequence`` (as torch.nn accepts).
-            state: the initial state: ``h_0`` ``(L*K, B, H)`` for RNN/GRU, ``(h_0, c_0)`` for LSTM;
-                zeros when None.
+            state: the initial state: ``h_0`` ``(L*K, B, H)`` for RNN/GRU, ``(h_0, c_0)`` for LSTM
+                (``h_0`` ``(L*K, B, P)`` with ``proj_size=P``); zeros when None.
             lengths: ``(B,)`` true length of each sequence (any device; the layer keeps a CPU copy for
                 packing), or the :class:`~rnnkit.layers.masking.Padding` a model built for this
                 batch (so the mask is built once). Outputs past a sequence's length are zero, and the
@@ -215,15 +227,18 @@ class RecurrentStack(nn.Module):
 
         Returns:
             ``(output, state_n)``: output ``(B, T, K*H)`` (the last layer's hidden states, both
-            directions concatenated) and the final state in the same form as ``state``.
+            directions concatenated; ``K*P`` with ``proj_size=P``) and the final state in the same
+            form as ``state``. A PackedSequence in gives a PackedSequence out, with the input's batch
+            sizes and sort indices (None where the input's are None), as torch.nn's.
         """
         name = type(self).__name__
         if isinstance(x, PackedSequence):
             if lengths is not None:
                 raise ValueError(f"{name}: pass either a PackedSequence or lengths, not both.")
-            padded, packed_lengths = pad_packed_sequence(x, batch_first=True)
+            padded, packed_lengths = pad_packed_sequence(x, batch_first=True)  # (B, T, D)
+            padded = check_sequence(name, padded, self.input_size, self.param_dtype)
             out, state_n = self._forward_batch_first(padded, state, packed_lengths)
-            return pack_padded_sequence(out, packed_lengths, True, enforce_sorted=False), state_n
+            return pack_like(out, packed_lengths, x), state_n
         x = check_sequence(name, x, self.input_size, self.param_dtype)
         if x.dim() == 2:  # one unbatched sequence (T, D), as torch.nn accepts
             if lengths is not None:
@@ -241,12 +256,21 @@ class RecurrentStack(nn.Module):
     ) -> tuple[Tensor, StateArg]:
         name = type(self).__name__
         B, T, _ = x.shape
-        shape = (self.num_layers * self.num_directions, B, self.hidden_size)
-        state_names = self.cell.state_names
+        if T == 0:
+            raise ShapeError(
+                f"{name}: x has an empty time axis (shape {tuple(x.shape)} batch first): expected "
+                "sequence length to be larger than 0. Drop empty sequences before the layer."
+            )
+        LK = self.num_layers * self.num_directions
+        shapes = tuple((LK, B, size) for size in self.cell.state_size)
         if state is None:
-            states = tuple(x.new_zeros(shape) for _ in state_names)
+            states = tuple(x.new_zeros(shape) for shape in shapes)
         else:
-            states = check_state(name, state, state_names, shape, x.dtype)
+            features = [
+                "proj_size" if self.proj_size and i == 0 else "hidden_size" for i in range(len(shapes))
+            ]
+            layouts = tuple(f"num_layers * num_directions, batch, {f}" for f in features)
+            states = check_state(name, state, self.cell.state_names, shapes, x.dtype, layouts)
         padding = padding_for(name, lengths, B, T, x.device)
         if padding is not None and padding.full:
             padding = None  # every sequence is full length: nothing to mask
@@ -256,7 +280,7 @@ class RecurrentStack(nn.Module):
                 mode,
                 x,
                 states,
-                self._flat_weights(),
+                self._kernel_weights(),
                 bias=self.bias,
                 num_layers=self.num_layers,
                 dropout=self.dropout,
@@ -304,7 +328,8 @@ class RecurrentStack(nn.Module):
         Unidirectional only (the reverse direction needs the future).
 
         Shapes:
-            x_t ``(B, D)``; state as in :meth:`forward`. Returns output ``(B, H)`` and the new state.
+            x_t ``(B, D)``; state as in :meth:`forward`. Returns output ``(B, H)`` (``(B, P)`` with
+            ``proj_size=P``) and the new state.
         """
         if self.bidirectional:
             raise ValueError(
@@ -333,6 +358,8 @@ class RecurrentStack(nn.Module):
             parts.append(f"dropout={self.dropout}")
         if self.bidirectional:
             parts.append("bidirectional=True")
+        if self.proj_size:
+            parts.append(f"proj_size={self.proj_size}")
         if self.recurrent_dropout:
             parts.append(f"recurrent_dropout={self.recurrent_dropout}")
         if self.backend != "auto":
