@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -13,7 +14,6 @@ import pytest
 
 from rnnkit.data import digest_cache, download
 from rnnkit.data.download import DownloadError, RemoteFile, data_root, fetch, sha256_of
-from rnnkit.data.transfer_progress import TransferProgress
 
 CONTENT = b"official bytes\n" * 1000
 OTHER = b"rebuilt bytes\n" * 1000
@@ -79,7 +79,9 @@ def test_download_from_file_url(remote: RemoteFile, tmp_path: Path, monkeypatch:
     assert path.read_bytes() == CONTENT
     assert os.listdir(path.parent) == ["data.bin"]  # no temporary file left
     drawn = stderr.getvalue()
-    assert "data.bin:" in drawn and "(100%)" in drawn and drawn.endswith("\n")
+    final = drawn.rstrip("\n").split("\r")[-1]  # tqdm's last redraw
+    assert final.startswith("data.bin: 100%") and "15.0k/15.0k" in final and drawn.endswith("\n")
+    assert re.search(r"\[\d\d:\d\d<\d\d:\d\d, +[\d.]+[kMG]?B/s\]", final)  # elapsed<ETA, rate
 
 
 def test_download_is_silent_when_stderr_is_not_a_terminal(
@@ -322,10 +324,14 @@ def test_digest_cache_misses_on_change_and_on_garbage(tmp_path: Path) -> None:
     assert digest_cache.lookup(path, cache_dir=cache) is None
 
 
-def test_transfer_progress_without_total() -> None:
-    stream = io.StringIO()
-    progress = TransferProgress("x.bin", None, stream=stream, enabled=True)
-    progress.update(2_500_000)
-    progress.close()
-    last = stream.getvalue().split("\r")[-1]
-    assert last.startswith("x.bin: 2.5 MB") and "%" not in last and last.endswith("\n")
+def test_download_progress_can_be_turned_off_or_forced(
+    remote: RemoteFile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    terminal, log = FakeTTY(), io.StringIO()
+    monkeypatch.setattr("sys.stderr", terminal)
+    fetch(remote, tmp_path / "off", progress=False)
+    assert terminal.getvalue() == ""
+    monkeypatch.setattr("sys.stderr", log)  # not a terminal, but asked for: drawn, without colour codes
+    fetch(remote, tmp_path / "on", progress=True)
+    assert log.getvalue().rstrip("\n").split("\r")[-1].startswith("data.bin: 100%")
+    assert "\x1b" not in log.getvalue()

@@ -1,8 +1,7 @@
-"""Small parts of rnnkit.training: RNG snapshots, batch moving, progress bar, history CSV, task adapter."""
+"""Small parts of rnnkit.training: RNG snapshots, batch moving, history CSV, task adapter."""
 
 from __future__ import annotations
 
-import io
 import random
 from collections import namedtuple
 
@@ -10,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 
-from rnnkit.training import FunctionTask, History, ProgressBar
+from rnnkit.training import FunctionTask, History
 from rnnkit.training.state import capture_rng_state, restore_rng_state, seed_everything
 from rnnkit.training.step import move_to_device
 
@@ -32,17 +31,6 @@ def test_move_to_device_keeps_structure() -> None:
     moved = move_to_device(batch, torch.device("cpu"))
     assert isinstance(moved["p"], Pair) and moved["p"].y == 3 and moved["a"][1][1] == "name"
     assert isinstance(moved["a"][1], tuple) and torch.equal(moved["a"][0], torch.ones(1))
-
-
-def test_progress_bar_draws_only_when_enabled() -> None:
-    quiet = io.StringIO()
-    with ProgressBar(3, stream=quiet) as bar:  # StringIO is not a terminal
-        bar.update(3, loss=1.0)
-    assert quiet.getvalue() == ""
-    loud = io.StringIO()
-    with ProgressBar(3, "epoch 1/1", stream=loud, enabled=True, width=3) as bar:
-        bar.update(3, loss=0.25)
-    assert loud.getvalue().endswith("\n") and "[###] 3/3 loss 0.25" in loud.getvalue()
 
 
 def test_history_columns_and_csv() -> None:

@@ -11,8 +11,9 @@ and verified:
   known repack (``known_repacks``: digest -> description) or if ``structural_check`` passes (a
   rebuilt copy with the right content); otherwise a ValueError that names both digests and says to
   delete the file.
-- **missing**: downloaded with urllib into a temporary file next to the target (progress on stderr,
-  only on a terminal), verified against the official digest (a downloaded file gets no leniency),
+- **missing**: downloaded with urllib into a temporary file next to the target (a progress bar on
+  stderr, :class:`rnnkit.progress.ProgressBar`: by default only on a terminal), verified against the
+  official digest (a downloaded file gets no leniency),
   then renamed into place atomically. A failed download leaves nothing behind and raises
   :class:`DownloadError` (a FileNotFoundError and a ConnectionError).
 
@@ -46,8 +47,8 @@ from pathlib import Path
 from types import MappingProxyType
 
 from ..atomic import atomic_open
+from ..progress import ProgressBar
 from . import digest_cache
-from .transfer_progress import TransferProgress
 
 logger = logging.getLogger(__name__)
 
@@ -128,6 +129,7 @@ def fetch(
     download: bool = True,
     structural_check: Callable[[Path], None] | None = None,
     known_repacks: Mapping[str, str] = _NO_REPACKS,
+    progress: bool | None = None,
 ) -> Path:
     """Return ``data_root(root) / remote.folder / remote.name``, verified, downloading it if missing.
 
@@ -138,6 +140,8 @@ def fetch(
         structural_check: called with the path of a present file whose digest is not the official one;
             it raises ValueError if the file is not a valid copy (wrong layout, truncated, ...).
         known_repacks: digest -> description of rebuilt copies known to hold the official content.
+        progress: the download's progress bar on stderr: None = only when stderr is a terminal,
+            True = always, False = never.
 
     Returns:
         The path of the verified file.
@@ -160,7 +164,7 @@ def fetch(
             f"{path} does not exist and download=False. Download {remote.url} by hand and place it at "
             f"{path} (expected sha256 {remote.sha256}), or call again with download=True."
         )
-    _download(remote, path)
+    _download(remote, path, progress)
     return path
 
 
@@ -207,7 +211,7 @@ def _verify_present(
         digest_cache.remember(path, actual)
 
 
-def _download(remote: RemoteFile, path: Path) -> None:
+def _download(remote: RemoteFile, path: Path, progress: bool | None = None) -> None:
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -219,7 +223,7 @@ def _download(remote: RemoteFile, path: Path) -> None:
             f"pass root=) to a writable folder, or download {remote.url} by hand and place it there."
         ) from exc
     with atomic_open(path, suffix=".part") as out:  # the partial file is removed on any error
-        actual = _stream_into(remote, path, out)
+        actual = _stream_into(remote, path, out, progress)
         if actual != remote.sha256:
             raise ValueError(
                 f"downloaded {remote.url}: sha256 {actual} does not match the expected {remote.sha256}; "
@@ -230,7 +234,7 @@ def _download(remote: RemoteFile, path: Path) -> None:
     logger.info("downloaded %s to %s (sha256 %s)", remote.url, path, actual)
 
 
-def _stream_into(remote: RemoteFile, path: Path, out) -> str:
+def _stream_into(remote: RemoteFile, path: Path, out, progress: bool | None = None) -> str:
     """Copy ``remote.url`` into the open file ``out``; return the SHA-256 of what was copied."""
     hint = (
         f"Check the network, or download it by hand and place it at {path} "
@@ -245,8 +249,7 @@ def _stream_into(remote: RemoteFile, path: Path, out) -> str:
     with response:
         length = response.headers.get("Content-Length")
         total = int(length) if length and length.isdigit() else remote.size
-        progress = TransferProgress(remote.name, total)
-        try:
+        with ProgressBar(total, remote.name, unit="B", unit_scale=True, enabled=progress) as bar:
             while True:
                 try:
                     chunk = response.read(CHUNK_BYTES)
@@ -256,7 +259,5 @@ def _stream_into(remote: RemoteFile, path: Path, out) -> str:
                     break
                 digest.update(chunk)
                 out.write(chunk)
-                progress.update(len(chunk))
-        finally:
-            progress.close()
+                bar.update(len(chunk))
     return digest.hexdigest()

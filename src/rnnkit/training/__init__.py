@@ -12,7 +12,8 @@ Example:
 """
 
 from ..config import apply_overrides, from_dict, load_toml, to_dict, valid_keys
-from .callbacks import Callback, ProgressBar, StepInfo
+from ..progress import ProgressBar
+from .callbacks import Callback, StepInfo
 from .checkpoint import CheckpointError, load_weights, save_weights
 from .config import TrainConfig
 from .distributed import DistributedContext

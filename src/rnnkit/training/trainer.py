@@ -8,7 +8,9 @@ At the end, optionally restore the best epoch's weights. A killed run continues 
 (see :mod:`rnnkit.training.distributed`).
 
 The trainer never prints: it returns a :class:`History`, logs to the ``rnnkit.training`` logger,
-calls :class:`Callback` hooks, and draws a progress bar on stderr only when asked or on a terminal.
+calls :class:`Callback` hooks, and draws a progress bar on stderr only when asked or on a terminal
+(:class:`rnnkit.progress.ProgressBar`: one line per epoch with rate, ETA and the running loss, ending
+with the epoch's validation metrics).
 
 Example:
     >>> import torch
@@ -37,7 +39,8 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, Dataset, Sampler
 
-from .callbacks import Callback, ProgressBar, StepInfo
+from ..progress import ProgressBar
+from .callbacks import Callback, StepInfo
 from .config import TrainConfig
 from .distributed import DistributedContext
 from .history import History, Monitor
@@ -269,9 +272,13 @@ class Trainer:
             set_epoch = getattr(sampler, "set_epoch", None)  # DistributedSampler, per-epoch seeded batches
             if set_epoch is not None:
                 set_epoch(epoch)
-        row: dict[str, Any] = {"epoch": epoch, **self._train_epoch(epoch, train_loader)}
-        if val_loader is not None:
-            row.update({f"val_{name}": value for name, value in self._evaluate_loader(val_loader).items()})
+        show = config.progress if self.is_main else False
+        with ProgressBar(len(train_loader), f"epoch {epoch}/{config.epochs}", enabled=show) as bar:
+            row: dict[str, Any] = {"epoch": epoch, **self._train_epoch(epoch, train_loader, bar)}
+            if val_loader is not None:
+                validation = self._evaluate_loader(val_loader)
+                row.update({f"val_{name}": value for name, value in validation.items()})
+            bar.close(**{name: value for name, value in row.items() if name.startswith("val_")})
         row["lr"] = lr
         row["seconds"] = time.perf_counter() - started
         state = self.state
@@ -293,42 +300,43 @@ class Trainer:
                 best = state.monitor
                 logger.info(message, config.monitor, best.bad_epochs, best.best_value, best.best_epoch)
 
-    def _train_epoch(self, epoch: int, loader: DataLoader) -> dict[str, float]:
+    def _train_epoch(self, epoch: int, loader: DataLoader, bar: ProgressBar) -> dict[str, float]:
+        """One pass over ``loader``; ``bar`` advances per step and shows the epoch's running mean loss."""
         config = self.config
         self.train_model.train()
         sums = MetricSums()
         norms: list[float] = []
-        show = config.progress if self.is_main else False
-        with ProgressBar(len(loader), f"epoch {epoch}/{config.epochs}", enabled=show) as bar:
-            for step, batch in enumerate(loader, start=1):
-                batch = move_to_device(batch, self.device, non_blocking=True)
-                self.optimizer.zero_grad(set_to_none=True)
-                with autocast(config.precision, self.device):
-                    output = self.task.compute_loss(self.train_model, batch)
-                loss, count = check_loss_output(output, training=True)
-                loss_value = loss.item()
-                if self.context.any(not math.isfinite(loss_value)):
-                    raise self._diverged("loss", loss_value, epoch, step, len(loader))
-                if self.scaler is not None:
-                    self.scaler.scale(loss).backward()
-                    self.scaler.unscale_(self.optimizer)  # clip the true gradients, not the scaled ones
-                else:
-                    loss.backward()
-                norm = clip_gradients(self.model.parameters(), config.clip_norm, config.clip_value)
-                if self.scaler is not None:  # skips the step (and lowers the scale) on overflow
-                    self.scaler.step(self.optimizer)
-                    self.scaler.update()
-                elif not math.isfinite(norm):
-                    raise self._diverged("gradient norm", norm, epoch, step, len(loader))
-                else:
-                    self.optimizer.step()
-                self.state.global_step += 1
-                sums.update({"loss": (loss_value * float(count), float(count))})
-                if math.isfinite(norm):
-                    norms.append(norm)
-                bar.update(1, loss=loss_value)
-                lr = current_lr(self.optimizer)
-                self._after_step(StepInfo(epoch, step, self.state.global_step, loss_value, norm, lr))
+        seen_loss, seen = 0.0, 0.0  # this rank's running sum of loss * count, and of count
+        for step, batch in enumerate(loader, start=1):
+            batch = move_to_device(batch, self.device, non_blocking=True)
+            self.optimizer.zero_grad(set_to_none=True)
+            with autocast(config.precision, self.device):
+                output = self.task.compute_loss(self.train_model, batch)
+            loss, count = check_loss_output(output, training=True)
+            loss_value = loss.item()
+            if self.context.any(not math.isfinite(loss_value)):
+                raise self._diverged("loss", loss_value, epoch, step, len(loader))
+            if self.scaler is not None:
+                self.scaler.scale(loss).backward()
+                self.scaler.unscale_(self.optimizer)  # clip the true gradients, not the scaled ones
+            else:
+                loss.backward()
+            norm = clip_gradients(self.model.parameters(), config.clip_norm, config.clip_value)
+            if self.scaler is not None:  # skips the step (and lowers the scale) on overflow
+                self.scaler.step(self.optimizer)
+                self.scaler.update()
+            elif not math.isfinite(norm):
+                raise self._diverged("gradient norm", norm, epoch, step, len(loader))
+            else:
+                self.optimizer.step()
+            self.state.global_step += 1
+            sums.update({"loss": (loss_value * float(count), float(count))})
+            if math.isfinite(norm):
+                norms.append(norm)
+            seen_loss, seen = seen_loss + loss_value * float(count), seen + float(count)
+            bar.update(1, loss=seen_loss / seen if seen else loss_value)
+            lr = current_lr(self.optimizer)
+            self._after_step(StepInfo(epoch, step, self.state.global_step, loss_value, norm, lr))
         sums.all_reduce(self.context.reduce_sum, ["loss"])
         return {
             "train_loss": sums.compute()["loss"],
