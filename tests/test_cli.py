@@ -14,7 +14,8 @@ def test_demo_prints_test_loss_and_baselines(capsys, tmp_path):
     assert main(["demo", "--epochs", "3", "--out", str(tmp_path / "demo")]) == 0
     out = capsys.readouterr().out
     assert "test MSE" in out and "'repeat the last value'" in out and "Next:" in out
-    assert (tmp_path / "demo" / "forecast.svg").read_text().startswith("<svg")
+    assert (tmp_path / "demo" / "forecast.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert f"Plot: {tmp_path / 'demo' / 'forecast.png'}" in out
 
 
 def test_bad_value_is_one_line_and_exit_code_2(capsys):

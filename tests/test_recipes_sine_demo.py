@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import builtins
+import io
 import json
 
 import torch
+from matplotlib.image import imread
 
 from rnnkit.cli import main
-from rnnkit.recipes.sine_demo import SineData, make_sine_windows
+from rnnkit.models.forecaster import Forecaster
+from rnnkit.recipes.sine_demo import SineConfig, SineData, SineRecipe, make_sine_windows
+from rnnkit.training import RunFolder
 
 
 def test_windows_shapes_and_targets_are_the_next_clean_value():
@@ -30,3 +35,31 @@ def test_short_training_beats_the_baselines(tmp_path, capsys):
     assert summary["test_loss"] < summary["baseline_last_value_mse"]
     assert summary["test_loss"] < summary["baseline_linear_mse"]
     assert "beats both baselines" in capsys.readouterr().out
+
+
+def report_of_an_untrained_model(tmp_path):
+    recipe, config = SineRecipe(), SineConfig(data=SineData(series=16))
+    prepared = recipe.prepare(config, None)
+    return recipe, recipe.report(config, Forecaster(config.model), prepared, RunFolder(tmp_path))
+
+
+def test_the_report_draws_the_forecast_as_png(tmp_path):
+    recipe, summary = report_of_an_untrained_model(tmp_path)
+    assert summary["plot"] == str(tmp_path / RunFolder.FORECAST_PLOT)
+    height, width, _ = imread(io.BytesIO((tmp_path / RunFolder.FORECAST_PLOT).read_bytes())).shape
+    assert (width, height) == (1080, 576)
+
+
+def test_without_matplotlib_the_demo_runs_and_says_how_to_get_the_plot(tmp_path, monkeypatch):
+    real_import = builtins.__import__
+
+    def failing_import(name, *args, **kwargs):
+        if name.startswith("matplotlib"):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", failing_import)
+    recipe, summary = report_of_an_untrained_model(tmp_path)
+    assert "plot" not in summary and not (tmp_path / RunFolder.FORECAST_PLOT).exists()
+    summary.update(test_loss=0.1)
+    assert "No plot: matplotlib is not installed: pip install 'rnnkit[plots]'." in recipe.verdict(summary)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 import torch
@@ -20,12 +20,12 @@ from torch.utils.data import TensorDataset
 
 from ..models.encoder import RNNConfig
 from ..models.forecaster import Forecaster, ForecasterConfig
+from ..plots import PlotsUnavailableError, forecast_figure, to_png
 from ..training.config import TrainConfig
 from ..training.run_folder import RunFolder
 from .base import Prepared, Recipe, Split
-from .svg_plot import line_plot_svg
 
-PLOT = "forecast.svg"
+PLOT_STEPS = 120  # one-step-ahead forecasts drawn in the demo's plot
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ class SineRecipe(Recipe):
     dataset = "generated (no download)"
     presets: ClassVar[Mapping[str, Any]] = {"default": SineConfig()}
     quick = ("data.series=128", "train.epochs=2")
-    inputs = "(none: the demo predicts its own held-out series; see the plot in the run folder)"
+    inputs = "(none: the demo predicts its own held-out series; see forecast.png in the run folder)"
 
     def check(self, config: SineConfig) -> None:
         if config.data.series < 8:
@@ -123,24 +123,40 @@ class SineRecipe(Recipe):
             "baseline_linear_mse": nn.functional.mse_loss(linear, y).item(),
         }
         if run is not None:
-            window = config.data.window
-            long_data = SineData(series=1, window=window + 120, noise=config.data.noise)
-            series = make_sine_windows(long_data, torch.Generator().manual_seed(config.train.seed + 1))[0][
-                0, :, 0
-            ]
-            windows = series.unfold(0, window, 1)[:-1].unsqueeze(-1)  # (120, W, 1)
-            model.eval()
-            with torch.no_grad():
-                rolling = model(windows.to(next(model.parameters()).device))[:, 0, 0].cpu()  # (120,)
-            svg = line_plot_svg(
-                {
-                    "input series (noisy)": series[window:].tolist(),
-                    "LSTM one-step-ahead forecast": rolling.tolist(),
-                },
-                title="rnnkit demo: a held-out sine series and the LSTM's next-step forecasts",
-            )
-            figures["plot"] = str(run.write_text(PLOT, svg))
+            try:
+                figures["plot"] = str(run.write_png(RunFolder.FORECAST_PLOT, self.plot(config, model)))
+            except PlotsUnavailableError as error:  # the demo still runs on a bare install
+                figures["plot_unavailable"] = str(error)
         return figures
+
+    def plot(self, config: SineConfig, model: nn.Module) -> bytes:
+        """PNG: the model's one-step-ahead forecasts along a fresh series, with its noise-free curve."""
+        window = config.data.window
+        seed = config.train.seed + 1  # a series the model has not seen
+        long_data = SineData(series=1, window=window + PLOT_STEPS, noise=config.data.noise)
+        series = make_sine_windows(long_data, torch.Generator().manual_seed(seed))[0][0, :, 0]  # (W+S,)
+        clean_data = replace(long_data, noise=0.0)  # same generator draws: the same two sines, no noise
+        clean = make_sine_windows(clean_data, torch.Generator().manual_seed(seed))[0][0, :, 0]  # (W+S,)
+        windows = series.unfold(0, window, 1)[:-1].unsqueeze(-1)  # (S, W, 1): window i predicts step i+W
+        model.eval()
+        with torch.no_grad():
+            rolling = model(windows.to(next(model.parameters()).device))[:, 0, 0].cpu()  # (S,)
+        mse = nn.functional.mse_loss(rolling, clean[window:]).item()
+        figure = forecast_figure(
+            series.numpy(),
+            rolling.numpy(),
+            truth=clean[window:].numpy(),
+            origin=window,
+            title=(
+                f"rnnkit demo: LSTM one-step-ahead forecasts of a held-out noisy sine series\n"
+                f"(each from the previous {window} observations; MSE against the noise-free curve {mse:.4f})"
+            ),
+            y_label="value (arbitrary units)",
+            history_label=f"observed (noise sd {config.data.noise:g}): the model's input",
+            truth_label="noise-free curve (truth)",
+            prediction_label="LSTM forecast of the next value",
+        )
+        return to_png(figure)
 
     def announce(self, config: SineConfig) -> str:
         return (
@@ -158,9 +174,11 @@ class SineRecipe(Recipe):
         ]
         if "plot" in summary:
             lines.append(
-                f"Plot: {summary['plot']} (open it in a browser): the forecast should track the series, "
-                "smoothing its noise."
+                f"Plot: {summary['plot']}: the forecast (blue) should follow the noise-free curve (black), "
+                "not the noise of the observed series (grey)."
             )
+        elif "plot_unavailable" in summary:
+            lines.append(f"No plot: {summary['plot_unavailable']}.")
         lines.append("Next: `rnnkit tasks` lists the real-data tasks (e.g. `rnnkit train mnist --quick`);")
         lines.append(
             "`python -m rnnkit.reference.char_model` shows the same ideas in NumPy with hand-written BPTT."

@@ -15,7 +15,9 @@
 ``log.csv``             one row per completed epoch (the history)
 ``metrics.json``        a summary: epochs completed, best epoch and value, last and best rows
 ``test_metrics.json``   a recipe run's test-split figures, written once training has finished
-``*.svg``               plots
+``forecast.png``        a forecasting recipe's plot of held-out series and forecasts
+``loss_curves.png``     the loss (and validation metric) per epoch, drawn from ``log.csv``
+                        (:func:`rnnkit.plots.plot_run`)
 ``.lock``               held (``flock``) by the process that is writing the run
 ======================  ===========================================================================
 
@@ -44,7 +46,7 @@ from typing import IO, Any
 import torch
 
 from .._version import __version__
-from ..atomic import atomic_write_text, write_json
+from ..atomic import atomic_write_bytes, atomic_write_text, write_json
 from ..config import to_dict
 from ..data.vocab import Vocab
 from .checkpoint import CheckpointError, load_state, load_weights, save_state, save_weights
@@ -71,6 +73,8 @@ class RunFolder:
     LOG = "log.csv"
     METRICS = "metrics.json"
     TEST_METRICS = "test_metrics.json"
+    FORECAST_PLOT = "forecast.png"
+    LOSS_PLOT = "loss_curves.png"
     LOCK = ".lock"
 
     def __init__(self, path: str | Path, task: str | None = None, preset: str | None = None) -> None:
@@ -200,9 +204,15 @@ class RunFolder:
         write_json(self.file(self.TEST_METRICS), dict(summary))
 
     def write_text(self, name: str, text: str) -> Path:
-        """A text file such as a plot (``*.svg``); returns its path."""
+        """A text file; returns its path."""
         path = self.file(name)
         atomic_write_text(path, text)
+        return path
+
+    def write_png(self, name: str, png: bytes) -> Path:
+        """A plot: PNG bytes (:func:`rnnkit.plots.to_png`) under a ``*_PLOT`` name; returns its path."""
+        path = self.file(name)
+        atomic_write_bytes(path, png)
         return path
 
     def write_log(self, history: History) -> None:
