@@ -122,7 +122,7 @@ def test_downloaded_file_with_wrong_checksum_is_rejected_and_removed(
         fetch(wrong, root)
     message = str(error.value)
     assert "0" * 64 in message and digest(CONTENT) in message and remote.url in message
-    assert os.listdir(root / "demo") == []  # neither the target nor a temporary file
+    assert not (root / "demo").exists()  # neither the target, nor a temporary file, nor its folder
 
 
 def test_downloaded_file_gets_no_repack_leniency(remote: RemoteFile, tmp_path: Path) -> None:
@@ -149,7 +149,7 @@ def test_unreachable_url_names_it_and_the_manual_way(tmp_path: Path) -> None:
     assert isinstance(error.value, FileNotFoundError) and isinstance(error.value, ConnectionError)
     message = str(error.value)
     assert url in message and "by hand" in message and str(tmp_path / "data" / "demo" / "data.bin") in message
-    assert os.listdir(tmp_path / "data" / "demo") == []
+    assert not (tmp_path / "data").exists()  # no folder left behind
 
 
 def test_network_error_mid_download_leaves_nothing(
@@ -168,7 +168,7 @@ def test_network_error_mid_download_leaves_nothing(
     monkeypatch.setattr(urllib.request, "urlopen", lambda url, timeout: BrokenResponse(CONTENT))
     with pytest.raises(DownloadError, match="broke off"):
         fetch(remote, tmp_path / "data")
-    assert os.listdir(tmp_path / "data" / "demo") == []
+    assert not (tmp_path / "data").exists()  # no folder left behind
 
 
 def test_http_error_is_a_connection_error(

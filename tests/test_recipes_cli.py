@@ -7,52 +7,17 @@ tests/test_data_imdb.py). MNIST runs on the shared mirror ($RNNKIT_DATA).
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import sys
-import tarfile
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
+from tiny_imdb import write_tiny_imdb
 
 from rnnkit.cli import main
-
-POSITIVE = ["A wonderful, moving film.<br /><br />Loved it!", "Great acting and a great story.", "Brilliant!"]
-NEGATIVE = [
-    "Awful. Boring plot, bad acting.",
-    "I hated every minute of it.<br />Terrible.",
-    "Worst film ever?",
-]
-
-
-SPLIT_DIGIT = {"train": 1, "test": 2}
-
-
-def write_tiny_imdb(root: Path, copies: int = 30) -> Path:
-    """An aclImdb_v1.tar.gz with the official layout, a few hundred short reviews, 3 per movie."""
-    folder = root / "imdb"
-    folder.mkdir(parents=True)
-    archive = folder / "aclImdb_v1.tar.gz"
-    with tarfile.open(archive, "w:gz") as tar:
-        for split in ("train", "test"):
-            for label, texts in (("pos", POSITIVE), ("neg", NEGATIVE)):
-                for i in range(copies):
-                    text = texts[i % len(texts)].encode("utf-8")
-                    rating = 9 if label == "pos" else 2
-                    info = tarfile.TarInfo(f"aclImdb/{split}/{label}/{i}_{rating}.txt")
-                    info.size = len(text)
-                    tar.addfile(info, io.BytesIO(text))
-                prefix = f"{SPLIT_DIGIT[split]}{label == 'pos':d}"
-                movies = "".join(
-                    f"http://www.imdb.com/title/tt{prefix}{i // 3:05d}/usercomments\n" for i in range(copies)
-                ).encode()
-                info = tarfile.TarInfo(f"aclImdb/{split}/urls_{label}.txt")
-                info.size = len(movies)
-                tar.addfile(info, io.BytesIO(movies))
-    return archive
 
 
 @pytest.fixture
@@ -176,10 +141,10 @@ def test_predict_rejects_empty_review_and_non_utf8_file(tiny_imdb, tmp_path, cap
     assert _run(["train", "sentiment", "--quick", "--out", str(run), "--data-dir", str(tiny_imdb)]) == 0
     capsys.readouterr()
     assert _run(["predict", str(run), "   "]) == 2
-    assert "review is empty" in capsys.readouterr().err
+    assert "is empty text" in capsys.readouterr().err
     latin1 = tmp_path / "review.txt"
     latin1.write_bytes("Tr\xe8s bon film".encode("latin-1"))
-    assert _run(["predict", str(run), str(latin1)]) == 2
+    assert _run(["predict", str(run), f"@{latin1}"]) == 2
     assert "not UTF-8" in capsys.readouterr().err
 
 

@@ -6,19 +6,25 @@ The public API. ``rnnkit.RNN``, ``rnnkit.LSTM`` and ``rnnkit.GRU`` are torch.nn-
 NumPy implementation with hand-written backpropagation through time.
 """
 
-from . import data, models, reference, training
-from ._version import __version__
-from .cells import ElmanCell, GRUCell, LayerNormGRUCell, LayerNormLSTMCell, LSTMCell, RecurrentCell
-from .layers import (
-    GRU,
-    LSTM,
-    RNN,
-    LayerNormGRU,
-    LayerNormLSTM,
-    Recurrent,
-    lengths_to_mask,
-    reverse_padded,
-)
+from typing import TYPE_CHECKING
+
+from ._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from . import data, models, reference, training
+    from ._version import __version__
+    from .cells import ElmanCell, GRUCell, LayerNormGRUCell, LayerNormLSTMCell, LSTMCell, RecurrentCell
+    from .layers import (
+        GRU,
+        LSTM,
+        RNN,
+        LayerNormGRU,
+        LayerNormLSTM,
+        Recurrent,
+        lengths_to_mask,
+        reverse_padded,
+    )
+    from .recipes import load_run
 
 __all__ = [
     "GRU",
@@ -39,5 +45,30 @@ __all__ = [
     "reference",
     "training",
     "lengths_to_mask",
+    "load_run",
     "reverse_padded",
 ]
+
+_EXPORTS = {
+    "data": "",
+    "models": "",
+    "reference": "",
+    "training": "",
+    "__version__": "._version",
+    "ElmanCell": ".cells",
+    "GRUCell": ".cells",
+    "LayerNormGRUCell": ".cells",
+    "LayerNormLSTMCell": ".cells",
+    "LSTMCell": ".cells",
+    "RecurrentCell": ".cells",
+    "GRU": ".layers",
+    "LSTM": ".layers",
+    "RNN": ".layers",
+    "LayerNormGRU": ".layers",
+    "LayerNormLSTM": ".layers",
+    "Recurrent": ".layers",
+    "lengths_to_mask": ".layers",
+    "reverse_padded": ".layers",
+    "load_run": ".recipes",
+}
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -1,15 +1,17 @@
 """The ``rnnkit`` command line: argument parsing and printing only; the work is in the recipes.
 
     rnnkit train <task> [--preset P] [--config file.toml] [--set key=value ...] [--data-dir DIR]
-                        [--out DIR] [--device cpu|cuda|auto] [--quick]
+                        [--out DIR] [--device cpu|cuda|auto] [--quick] [--resume] [--quiet]
     rnnkit evaluate RUN [--data-dir DIR]
-    rnnkit predict RUN INPUT [INPUT ...]
+    rnnkit predict RUN [INPUT ...] [--file PATH ...] [--output FILE.csv|.jsonl] [--batch-size N]
+    rnnkit plot RUN
     rnnkit data list|download|verify [NAME ...] [--data-dir DIR]
     rnnkit tasks
-    rnnkit demo
+    rnnkit demo [--epochs N] [--seed S] [--out DIR] [--quiet]
 
-Bad input (unknown keys, bad values, missing files, bad data) is one red line and exit code 2;
-``--debug`` shows the traceback.
+Bad input (unknown keys, bad values, missing files, bad data) is one line on stderr and exit code 2;
+``--debug`` shows the traceback. Nothing here imports torch: ``--help``, ``tasks`` and ``data list``
+answer at once, and a command that trains loads it when it starts.
 """
 
 from __future__ import annotations
@@ -17,21 +19,70 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
+import shlex
 import sys
+import warnings
+from collections.abc import Sequence
+from typing import Any, TextIO
 
-from . import __version__
+from ._version import __version__
+
+USER_ERRORS = (ValueError, TypeError, OSError, KeyError)
+"""What a user's input can cause (a bad value, a missing or unreadable file, an unknown name): one line.
+Anything else is a bug in rnnkit and keeps its traceback."""
 
 
-def _print_json(data: object) -> None:
-    print(json.dumps(data, indent=2, default=str))
+def use_colour(stream: TextIO) -> bool:
+    """Colour only on a terminal, and never with ``NO_COLOR`` set (https://no-color.org)."""
+    return stream.isatty() and not os.environ.get("NO_COLOR")
+
+
+def error_line(error: BaseException, stream: TextIO) -> str:
+    """The one line a user error prints: ``rnnkit: error: <message>``, red on a terminal."""
+    if isinstance(error, KeyError) and error.args:
+        message = str(error.args[0])
+    elif isinstance(error, OSError) and error.strerror and error.filename and not _has_message(error):
+        message = f"{error.filename}: {error.strerror.lower()}"
+    else:
+        message = str(error)
+    line = "rnnkit: error: " + " ".join(message.split())  # one line, whatever the message held
+    return f"\033[31m{line}\033[0m" if use_colour(stream) else line
+
+
+def _has_message(error: OSError) -> bool:
+    return len(error.args) == 1  # raised with our own sentence rather than (errno, strerror, filename)
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+    """Warnings as one line (``rnnkit: warning: ...``), without Python's source-line echo."""
+    print(f"rnnkit: warning: {' '.join(str(message).split())}", file=sys.stderr)
+
+
+def _say(text: str) -> None:
+    """Print on rank 0 only (under torchrun every rank runs this code)."""
+    if int(os.environ.get("RANK", "0")) == 0:
+        print(text)
+
+
+def _next_lines(recipe: Any, out: str) -> list[str]:
+    """What to run next on this run folder, with inputs that work as printed."""
+    run = shlex.quote(out)
+    lines = [f"Next: rnnkit evaluate {run}", f"      rnnkit plot {run}"]
+    if recipe.example_inputs:
+        lines.append(f"      rnnkit predict {run} {' '.join(recipe.example_inputs)}")
+    return lines
+
+
+# --- commands ---------------------------------------------------------------------------------------
 
 
 def _train(args: argparse.Namespace) -> int:
     from .config import load_toml
-    from .recipes import runner
     from .recipes.registry import build_config, get_recipe
 
     recipe = get_recipe(args.task)
+    quiet = ["train.progress=false"] if args.quiet else []
     if args.resume:
         if not args.out:
             raise ValueError("--resume needs --out RUN, the run folder to continue.")
@@ -50,45 +101,72 @@ def _train(args: argparse.Namespace) -> int:
                 f"--resume continues {args.out} with the settings it started with; drop {', '.join(given)} "
                 "(only --set train.epochs=N may raise the number of epochs)."
             )
+        from .recipes import runner
+
         _say(f"rnnkit train {args.task}: resuming {args.out}")
         summary = runner.resume(args.out, args.task, args.set or [], args.data_dir)
         out = args.out
     else:
-        overrides = list(args.set or [])
+        overrides = list(args.set or []) + quiet
         if args.device:
             overrides.append(f"train.device={args.device}")
         toml = load_toml(args.config) if args.config else None
         config = build_config(recipe, args.preset, args.quick, toml, overrides)
+        from .recipes import runner
+
         out = args.out or str(runner.default_run_path(recipe.name))
         _say(f"rnnkit train {args.task} (preset {args.preset}) -> {out}")
+        if args.quick:
+            _say(f"--quick: {QUICK_MEANS} It sets {' '.join(recipe.quick)}.")
         summary = runner.train(recipe, config, args.preset, out, args.data_dir)
     _say(json.dumps(summary, indent=2, default=str))
     for line in recipe.verdict(summary):
         _say(line)
-    _say(f"Next: rnnkit evaluate {out}   |   rnnkit predict {out} ...")
+    if args.quick:
+        _say(f"(--quick: {QUICK_MEANS} Drop --quick for the recipe's real settings.)")
+    for line in _next_lines(recipe, out):
+        _say(line)
     return 0
 
 
-def _say(text: str) -> None:
-    """Print on rank 0 only (under torchrun every rank runs this code)."""
-    from .recipes.runner import process_rank
-
-    if process_rank() == 0:
-        print(text)
+QUICK_MEANS = (
+    "a tiny run that checks the whole pipeline in seconds; its figures are near chance, as expected."
+)
 
 
 def _evaluate(args: argparse.Namespace) -> int:
     from .recipes.runner import evaluate
 
-    _print_json(evaluate(args.run, args.data_dir))
+    print(json.dumps(evaluate(args.run, args.data_dir), indent=2, default=str))
     return 0
 
 
 def _predict(args: argparse.Namespace) -> int:
-    from .recipes.runner import predict
+    from .recipes.inputs import gather
+    from .recipes.predictions import check_output, format_row, write_rows
+    from .recipes.runner import open_run
 
-    for row in predict(args.run, args.inputs, args.data_dir):
-        print("  ".join(f"{k}={v}" for k, v in row.items()))
+    if args.batch_size < 1:
+        raise ValueError(f"--batch-size {args.batch_size}: must be >= 1.")
+    if args.output:
+        check_output(args.output)  # before the model is loaded: a typo costs nothing
+    trained = open_run(args.run)
+    inputs = gather(args.inputs, args.file or [], trained.recipe.input_kind)
+    rows = trained.predict(inputs, batch_size=args.batch_size, data_dir=args.data_dir)
+    if args.output:
+        path = write_rows(rows, args.output)
+        print(f"{len(rows)} predictions -> {path}", file=sys.stderr)
+    else:
+        for row in rows:
+            print(format_row(row))
+    return 0
+
+
+def _plot(args: argparse.Namespace) -> int:
+    from .plots import plot_run
+
+    for path in plot_run(args.run):
+        print(path)
     return 0
 
 
@@ -123,26 +201,72 @@ def _tasks(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from .recipes import runner
     from .recipes.registry import DEMO_TASK, build_config, get_recipe
 
     recipe = get_recipe(DEMO_TASK)
-    config = build_config(recipe, overrides=[f"train.epochs={args.epochs}", f"train.seed={args.seed}"])
+    overrides = [f"train.epochs={args.epochs}", f"train.seed={args.seed}"]
+    config = build_config(recipe, overrides=overrides + (["train.progress=false"] if args.quiet else []))
+    from .recipes import runner
+
     out = args.out or str(runner.default_run_path("demo"))
     print(f"rnnkit demo: {recipe.announce(config)} -> {out}")
     summary = runner.train(recipe, config, "default", out)
     for line in recipe.verdict(summary):
         print(line)
+    for line in _next_lines(recipe, out):
+        print(line)
+    print("      rnnkit tasks                       # the real-data tasks; try: rnnkit train mnist --quick")
     return 0
+
+
+# --- help texts -------------------------------------------------------------------------------------
+
+
+def _task_help(what: str) -> str:
+    """Each task's presets and ``--quick`` settings (``train``) or its input forms (``predict``)."""
+    from .recipes.registry import TASKS, get_recipe
+
+    lines = []
+    for name in TASKS:
+        recipe = get_recipe(name)
+        if what == "train":
+            lines.append(f"  {name}: {recipe.description}")
+            lines.append(f"      presets: {', '.join(recipe.presets)} (default: default)")
+            lines.append(f"      --quick sets: {' '.join(recipe.quick) or '(nothing)'}")
+        else:
+            lines.append(f"  {name}: {recipe.inputs}")
+            if recipe.example_inputs:
+                lines.append(f"      e.g. rnnkit predict runs/{name}-... {' '.join(recipe.example_inputs)}")
+    return "\n".join(lines)
+
+
+TRAIN_EPILOG = """tasks:
+{tasks}
+
+Settings: the preset, then --quick ({quick}), then --config, then --set (later wins).
+Data: --data-dir, else $RNNKIT_DATA, else ~/.cache/rnnkit (missing files are downloaded and verified)."""
+
+PREDICT_EPILOG = """inputs by task:
+{tasks}
+
+Texts are passed as they are (a path is never guessed): @FILE reads one input from a file, --file FILE
+one per line (or --file FOLDER, one per file), and - reads standard input. Rows go to the terminal, or
+to --output as CSV (.csv) or JSON lines (.jsonl)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rnnkit", description="Recurrent neural networks, verified.")
     parser.add_argument("--version", action="version", version=f"rnnkit {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    raw = argparse.RawDescriptionHelpFormatter
 
-    train = commands.add_parser("train", help="train a task's recipe end to end")
+    train = commands.add_parser(
+        "train",
+        help="train a task's recipe end to end",
+        formatter_class=raw,
+        epilog=TRAIN_EPILOG.format(tasks=_task_help("train"), quick=QUICK_MEANS),
+    )
     train.add_argument("task", help="a task name (see `rnnkit tasks`)")
     train.add_argument("--preset", default="default", help="a named configuration of the task")
     train.add_argument("--config", help="a TOML file of overrides, e.g. [train] lr = 0.001")
@@ -150,8 +274,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--data-dir", help="data root (default: $RNNKIT_DATA or ~/.cache/rnnkit)")
     train.add_argument("--out", help="run folder (default: runs/<task>-<timestamp>)")
     train.add_argument("--device", choices=("auto", "cpu", "cuda"))
-    train.add_argument("--quick", action="store_true", help="a tiny run, to check the pipeline")
+    train.add_argument("--quick", action="store_true", help="a tiny run that checks the pipeline (see below)")
     train.add_argument("--resume", action="store_true", help="continue the interrupted run in --out")
+    train.add_argument("--quiet", action="store_true", help="no progress bar")
     train.set_defaults(handler=_train)
 
     evaluate = commands.add_parser("evaluate", help="test-split metrics of a finished run")
@@ -159,18 +284,28 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--data-dir")
     evaluate.set_defaults(handler=_evaluate)
 
-    predict = commands.add_parser("predict", help="predict with a finished run")
-    predict.add_argument("run")
-    predict.add_argument(
-        "inputs", nargs="+", help="what the run's task takes as input (each task's forms: `rnnkit tasks`)"
+    predict = commands.add_parser(
+        "predict",
+        help="predict with a finished run",
+        formatter_class=raw,
+        epilog=PREDICT_EPILOG.format(tasks=_task_help("predict")),
     )
+    predict.add_argument("run", help="a run folder that `rnnkit train` wrote")
+    predict.add_argument("inputs", nargs="*", help="inputs as the run's task takes them (see below)")
+    predict.add_argument("--file", action="append", metavar="PATH", help="one input per line, or a folder")
+    predict.add_argument("--output", metavar="FILE", help="write the rows to FILE.csv or FILE.jsonl")
+    predict.add_argument("--batch-size", type=int, default=256, help="inputs per forward pass (256)")
     predict.add_argument("--data-dir")
     predict.set_defaults(handler=_predict)
+
+    plot = commands.add_parser("plot", help="draw a run's plots (loss curves, ...) as PNG files in it")
+    plot.add_argument("run")
+    plot.set_defaults(handler=_plot)
 
     data = commands.add_parser("data", help="list, download or verify datasets")
     data.add_argument("action", choices=("list", "download", "verify"))
     data.add_argument("names", nargs="*", help="dataset names (default: all)")
-    data.add_argument("--data-dir")
+    data.add_argument("--data-dir", help="data root (default: $RNNKIT_DATA or ~/.cache/rnnkit)")
     data.set_defaults(handler=_data)
 
     commands.add_parser("tasks", help="the tasks, their data, models and settings").set_defaults(
@@ -181,22 +316,27 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--epochs", type=int, default=40)
     demo.add_argument("--seed", type=int, default=0)
     demo.add_argument("--out", help="run folder (default: runs/demo-<timestamp>)")
+    demo.add_argument("--quiet", action="store_true", help="no progress bar")
     demo.set_defaults(handler=_demo)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    level = logging.WARNING if getattr(args, "quiet", False) else logging.INFO
+    logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
+    warnings.showwarning = _show_warning
     try:
-        return args.handler(args)
-    except (ValueError, TypeError, FileNotFoundError, KeyError) as error:
+        return int(args.handler(args))
+    except USER_ERRORS as error:
         if args.debug:
             raise
-        message = error.args[0] if isinstance(error, KeyError) and error.args else error
-        print(f"\033[31mrnnkit: error: {message}\033[0m", file=sys.stderr)
+        print(error_line(error, sys.stderr), file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("rnnkit: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -90,13 +90,29 @@ def _collect(config: Any, path: list[str], value: Any, full_key: str, root: Any,
     _collect(section, path[1:], value, full_key, root, sub)
 
 
-def _rebuild(config: Any, changes: dict) -> Any:
-    """One ``dataclasses.replace`` per section, so cross-field checks see all new values at once."""
+def _rebuild(config: Any, changes: dict, prefix: str = "") -> Any:
+    """One ``dataclasses.replace`` per section, so cross-field checks see all new values at once.
+
+    A section that rejects its new values raises with the keys that were set in it named first
+    (``model.dropout=-0.1: ...``), since its own message knows the field but not where it sits.
+    """
     values = {
-        name: _rebuild(getattr(config, name), change) if isinstance(change, dict) else change
+        name: _rebuild(getattr(config, name), change, f"{prefix}{name}.")
+        if isinstance(change, dict)
+        else change
         for name, change in changes.items()
     }
-    return dataclasses.replace(config, **values)
+    try:
+        return dataclasses.replace(config, **values)
+    except (ValueError, TypeError) as error:
+        if getattr(error, "rnnkit_key_named", False):
+            raise
+        keys = ", ".join(
+            f"{prefix}{name}={value!r}" for name, value in changes.items() if not isinstance(value, dict)
+        )
+        named = type(error)(f"{keys}: {error}" if keys else str(error))
+        setattr(named, "rnnkit_key_named", True)  # noqa: B010  # outer sections leave it as it is
+        raise named from None
 
 
 def apply_overrides(config: C, overrides: Iterable[str] | Mapping[str, Any]) -> C:
@@ -152,10 +168,19 @@ def load_toml(path: str | Path) -> dict[str, Any]:
     """
     path = Path(path)
     toml = _toml_module()
+    if path.is_dir():
+        raise ValueError(f"--config {path} is a folder; pass a TOML file, e.g. {path / 'config.toml'}.")
     try:
         with path.open("rb") as handle:
             return toml.load(handle)
     except FileNotFoundError:
         raise ValueError(f"config file {str(path)!r} does not exist. Check the path.") from None
+    except PermissionError:
+        raise ValueError(f"config file {str(path)!r} cannot be read (permission denied).") from None
+    except UnicodeDecodeError as error:
+        raise ValueError(
+            f"config file {str(path)!r} is not UTF-8 text (byte {error.start}); TOML files are UTF-8. "
+            "Save it as UTF-8."
+        ) from None
     except toml.TOMLDecodeError as error:
         raise ValueError(f"config file {str(path)!r} is not valid TOML: {error}. Fix the file.") from None

@@ -14,20 +14,25 @@ Example:
     (torch.Size([2, 3]), [3, 1])
 """
 
-from .batching import BucketBatchSampler, pad_sequences, padding_fraction
-from .datasets import (
-    IMDB_ARCHIVE,
-    MNIST_NPZ,
-    imdb_structural_check,
-    load_imdb,
-    load_imdb_splits,
-    load_mnist,
-    mnist_structural_check,
-)
-from .download import DownloadError, RemoteFile, data_root, fetch, sha256_of
-from .splits import group_split, random_split
-from .text import tokenize
-from .vocab import Vocab
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from .batching import BucketBatchSampler, pad_sequences, padding_fraction
+    from .datasets import (
+        IMDB_ARCHIVE,
+        MNIST_NPZ,
+        imdb_structural_check,
+        load_imdb,
+        load_imdb_splits,
+        load_mnist,
+        mnist_structural_check,
+    )
+    from .download import DownloadError, RemoteFile, data_root, fetch, sha256_of
+    from .splits import group_split, random_split
+    from .text import tokenize
+    from .vocab import Vocab
 
 __all__ = [
     "IMDB_ARCHIVE",
@@ -50,3 +55,26 @@ __all__ = [
     "sha256_of",
     "tokenize",
 ]
+
+_EXPORTS = {
+    "BucketBatchSampler": ".batching",
+    "pad_sequences": ".batching",
+    "padding_fraction": ".batching",
+    "IMDB_ARCHIVE": ".datasets",
+    "MNIST_NPZ": ".datasets",
+    "imdb_structural_check": ".datasets",
+    "load_imdb": ".datasets",
+    "load_imdb_splits": ".datasets",
+    "load_mnist": ".datasets",
+    "mnist_structural_check": ".datasets",
+    "DownloadError": ".download",
+    "RemoteFile": ".download",
+    "data_root": ".download",
+    "fetch": ".download",
+    "sha256_of": ".download",
+    "group_split": ".splits",
+    "random_split": ".splits",
+    "tokenize": ".text",
+    "Vocab": ".vocab",
+}
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

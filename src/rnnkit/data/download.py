@@ -33,7 +33,7 @@ Example:
 
 from __future__ import annotations
 
-import errno
+import contextlib
 import hashlib
 import http.client
 import logging
@@ -45,6 +45,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
+from typing import IO, Any
 
 from ..atomic import atomic_open
 from ..progress import ProgressBar
@@ -194,7 +195,7 @@ def _verify_present(
         except ValueError as exc:
             raise ValueError(
                 f"{path}: sha256 {actual} does not match the official {expected}, and the file is not a "
-                f"valid {remote.name}: {exc} Delete it and run again to download {remote.url}."
+                f"valid {remote.name}: {_with_fix(str(exc), remote)}"
             ) from exc
         warnings.warn(
             f"{path}: sha256 {actual} differs from the official {expected}; accepted because its "
@@ -211,53 +212,77 @@ def _verify_present(
         digest_cache.remember(path, actual)
 
 
+def _with_fix(reason: str, remote: RemoteFile) -> str:
+    """``reason`` ending with the fix, said once (a dataset's own check may already say it)."""
+    fix = f"Delete it and run again to download {remote.url}."
+    return reason if "Delete it" in reason else f"{reason.rstrip('.')}. {fix}"
+
+
+def _missing_hint(remote: RemoteFile, path: Path) -> str:
+    return (
+        f"{remote.folder}/{remote.name} is missing: looked for {path}. Point rnnkit at a folder that has it "
+        f"(export RNNKIT_DATA=/path/to/datasets, or --data-dir DIR; in Python root=), or download "
+        f"{remote.url} by hand to that path"
+    )
+
+
 def _download(remote: RemoteFile, path: Path, progress: bool | None = None) -> None:
+    """Download ``remote`` to ``path``; on any failure, leave nothing behind (not even the folders)."""
     folder = path.parent
+    existing = next(p for p in (folder, *folder.parents) if p.exists())
+    if not existing.is_dir():
+        hint = _missing_hint(remote, path)
+        raise DownloadError(f"{hint} ({existing} is a file, not a folder, so it cannot be downloaded there).")
+    if not os.access(existing, os.W_OK):
+        raise DownloadError(
+            f"{_missing_hint(remote, path)} ({existing} is not writable, so it cannot be downloaded)."
+        )
+    response = _open_url(remote, path)  # before any folder is made: offline, nothing is created
+    created = [p for p in (folder, *folder.parents) if not p.exists()]
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        if not os.access(folder, os.W_OK):
-            raise PermissionError(errno.EACCES, "not writable", str(folder))
-    except OSError as exc:
-        raise FileNotFoundError(
-            f"{path} does not exist and cannot be downloaded into {folder} ({exc}). Set RNNKIT_DATA (or "
-            f"pass root=) to a writable folder, or download {remote.url} by hand and place it there."
-        ) from exc
-    with atomic_open(path, suffix=".part") as out:  # the partial file is removed on any error
-        actual = _stream_into(remote, path, out, progress)
-        if actual != remote.sha256:
-            raise ValueError(
-                f"downloaded {remote.url}: sha256 {actual} does not match the expected {remote.sha256}; "
-                f"nothing was written to {path}. Run again; if it persists, the file at that URL has "
-                "changed or is being altered in transit: download it by hand and check it."
-            )
+        with response, atomic_open(path, suffix=".part") as out:  # the partial file goes on any error
+            actual = _stream_into(remote, path, response, out, progress)
+            if actual != remote.sha256:
+                raise ValueError(
+                    f"downloaded {remote.url}: sha256 {actual} does not match the expected {remote.sha256}; "
+                    f"nothing was written to {path}. Run again; if it persists, the file at that URL has "
+                    "changed or is being altered in transit: download it by hand and check it."
+                )
+    except BaseException:
+        for made in created:  # innermost first; only the folders this call made, and only if empty
+            with contextlib.suppress(OSError):
+                made.rmdir()
+        raise
     digest_cache.remember(path, actual)
     logger.info("downloaded %s to %s (sha256 %s)", remote.url, path, actual)
 
 
-def _stream_into(remote: RemoteFile, path: Path, out, progress: bool | None = None) -> str:
-    """Copy ``remote.url`` into the open file ``out``; return the SHA-256 of what was copied."""
-    hint = (
-        f"Check the network, or download it by hand and place it at {path} "
-        "(set RNNKIT_DATA or pass root= to use another data folder)."
-    )
+def _open_url(remote: RemoteFile, path: Path) -> Any:
     logger.info("downloading %s to %s", remote.url, path)
     try:
-        response = urllib.request.urlopen(remote.url, timeout=TIMEOUT_S)  # http(s) and file:// by design
+        return urllib.request.urlopen(remote.url, timeout=TIMEOUT_S)  # http(s) and file:// by design
     except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
-        raise DownloadError(f"cannot download {remote.url}: {exc}. {hint}") from exc
+        reason = getattr(exc, "reason", exc)
+        raise DownloadError(f"{_missing_hint(remote, path)} (the download failed: {reason}).") from exc
+
+
+def _stream_into(remote: RemoteFile, path: Path, response: Any, out: IO[bytes], progress: bool | None) -> str:
+    """Copy the open ``response`` into the open file ``out``; return the SHA-256 of what was copied."""
     digest = hashlib.sha256()
-    with response:
-        length = response.headers.get("Content-Length")
-        total = int(length) if length and length.isdigit() else remote.size
-        with ProgressBar(total, remote.name, unit="B", unit_scale=True, enabled=progress) as bar:
-            while True:
-                try:
-                    chunk = response.read(CHUNK_BYTES)
-                except (http.client.HTTPException, OSError) as exc:
-                    raise DownloadError(f"download of {remote.url} broke off: {exc}. {hint}") from exc
-                if not chunk:
-                    break
-                digest.update(chunk)
-                out.write(chunk)
-                bar.update(len(chunk))
+    length = response.headers.get("Content-Length")
+    total = int(length) if length and length.isdigit() else remote.size
+    with ProgressBar(total, remote.name, unit="B", unit_scale=True, enabled=progress) as bar:
+        while True:
+            try:
+                chunk = response.read(CHUNK_BYTES)
+            except (http.client.HTTPException, OSError) as exc:
+                raise DownloadError(
+                    f"{_missing_hint(remote, path)} (the download broke off: {exc})."
+                ) from exc
+            if not chunk:
+                break
+            digest.update(chunk)
+            out.write(chunk)
+            bar.update(len(chunk))
     return digest.hexdigest()

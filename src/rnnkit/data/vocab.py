@@ -211,17 +211,20 @@ class Vocab:
         """
         path = Path(path)
         if not path.is_file():
-            raise FileNotFoundError(f"vocabulary file {path} does not exist; write it with Vocab.to_json.")
+            raise FileNotFoundError(
+                f"vocabulary file {path} does not exist; a text run folder needs the vocab.json that "
+                "training wrote: copy the run folder whole, or retrain."
+            )
         try:
             payload = json.loads(path.read_text(encoding="utf-8"))
         except (ValueError, UnicodeDecodeError) as exc:
             raise ValueError(
-                f"{path} is not valid UTF-8 JSON ({exc}); expected a vocabulary written by Vocab.to_json."
+                f"{path} is not valid UTF-8 JSON ({exc}); expected the vocabulary that training wrote."
             ) from exc
         if not isinstance(payload, dict) or payload.get("format") != FORMAT:
             raise ValueError(
-                f"{path} is not an rnnkit vocabulary: expected a JSON object with format={FORMAT!r}; "
-                "write it with Vocab.to_json."
+                f"{path} is not an rnnkit vocabulary: expected a JSON object with format={FORMAT!r}, as "
+                "training writes it; restore the run folder's own vocab.json, or retrain."
             )
         if payload.get("version") != VERSION:
             raise ValueError(

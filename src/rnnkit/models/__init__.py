@@ -9,17 +9,22 @@
 Decoding (:func:`greedy_decode`, :func:`sample_decode`, :func:`beam_search`) is model-agnostic.
 """
 
-from .attention import BahdanauAttention, LuongAttention
-from .beam import BeamResult, beam_search
-from .classifier import ClassifierConfig, SequenceClassifier
-from .crf import LinearChainCRF
-from .decoding import greedy_decode, sample_decode
-from .encoder import LAYERS_BY_CELL, RNNConfig, build_rnn
-from .forecaster import Forecaster, ForecasterConfig
-from .generator import ConditionalGenerator, GeneratorConfig
-from .language_model import LanguageModel, LanguageModelConfig
-from .seq2seq import Seq2Seq, Seq2SeqConfig
-from .tagger import SequenceTagger, TaggerConfig
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from .attention import BahdanauAttention, LuongAttention
+    from .beam import BeamResult, beam_search
+    from .classifier import ClassifierConfig, SequenceClassifier
+    from .crf import LinearChainCRF
+    from .decoding import greedy_decode, sample_decode
+    from .encoder import LAYERS_BY_CELL, RNNConfig, build_rnn
+    from .forecaster import Forecaster, ForecasterConfig
+    from .generator import ConditionalGenerator, GeneratorConfig
+    from .language_model import LanguageModel, LanguageModelConfig
+    from .seq2seq import Seq2Seq, Seq2SeqConfig
+    from .tagger import SequenceTagger, TaggerConfig
 
 __all__ = [
     "LAYERS_BY_CELL",
@@ -45,3 +50,29 @@ __all__ = [
     "greedy_decode",
     "sample_decode",
 ]
+
+_EXPORTS = {
+    "BahdanauAttention": ".attention",
+    "LuongAttention": ".attention",
+    "BeamResult": ".beam",
+    "beam_search": ".beam",
+    "ClassifierConfig": ".classifier",
+    "SequenceClassifier": ".classifier",
+    "LinearChainCRF": ".crf",
+    "greedy_decode": ".decoding",
+    "sample_decode": ".decoding",
+    "LAYERS_BY_CELL": ".encoder",
+    "RNNConfig": ".encoder",
+    "build_rnn": ".encoder",
+    "Forecaster": ".forecaster",
+    "ForecasterConfig": ".forecaster",
+    "ConditionalGenerator": ".generator",
+    "GeneratorConfig": ".generator",
+    "LanguageModel": ".language_model",
+    "LanguageModelConfig": ".language_model",
+    "Seq2Seq": ".seq2seq",
+    "Seq2SeqConfig": ".seq2seq",
+    "SequenceTagger": ".tagger",
+    "TaggerConfig": ".tagger",
+}
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -2,52 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import torch
 from torch import Tensor, nn
 
 from ..layers.masking import LengthsArg, padding_for
+from .config import ClassifierConfig
+from .config import RNNConfig as RNNConfig  # re-exported: the doctests and callers build one
 from .embedding import build_embedding, check_token_ids, input_features
-from .encoder import RNNConfig, build_rnn
+from .encoder import build_rnn
 from .pooling import POOLINGS, AdditiveAttentionPooling, last_state, masked_max, masked_mean
-
-
-@dataclass(frozen=True)
-class ClassifierConfig:
-    """A sequence classifier.
-
-    Attributes:
-        num_classes: C; 1 gives a single logit for binary tasks (use BCE-with-logits), C >= 2 gives C
-            logits (use cross-entropy).
-        vocab_size: V, when the input is token ids ``(B, T)``; an embedding comes first.
-        input_size: D, when the input is real-valued features ``(B, T, D)``. Set exactly one of the two.
-        embedding_dim: E, size of the token embedding.
-        padding_idx: the pad token id (its embedding stays zero).
-        rnn: the recurrent layers.
-        pooling: ``last`` (final state), ``mean`` or ``max`` over valid steps, ``max_mean`` (both,
-            concatenated: ``(B, 2*K*H)``, as ULMFiT's concat pooling without the last state), or
-            ``attention``.
-        attention_size: hidden size of the attention scorer.
-        dropout: on the embedding and on the pooled vector, in training.
-        token_dropout: in training, zero whole token vectors with this probability (scaling the kept
-            ones by ``1 / (1 - p)``), so the model cannot lean on any single word, such as a name
-            that only appears in reviews of one movie.
-        embedding_uniform_init: start the embedding at ``U(-a, a)`` instead of torch's ``N(0, 1)``
-            (Keras uses a = 0.05).
-    """
-
-    num_classes: int
-    vocab_size: int | None = None
-    input_size: int | None = None
-    embedding_dim: int = 100
-    padding_idx: int = 0
-    rnn: RNNConfig = field(default_factory=RNNConfig)
-    pooling: str = "last"
-    attention_size: int = 64
-    dropout: float = 0.0
-    token_dropout: float = 0.0
-    embedding_uniform_init: float | None = None
 
 
 class SequenceClassifier(nn.Module):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 
 from ..layers.rnn import GRU, LSTM, RNN, LayerNormGRU, LayerNormLSTM
 from ..layers.stacked import RecurrentStack
+from .config import RNNConfig as RNNConfig  # re-exported: callers import it from here
 
 LAYERS_BY_CELL: dict[str, type[RecurrentStack]] = {
     "rnn": RNN,
@@ -17,40 +17,6 @@ LAYERS_BY_CELL: dict[str, type[RecurrentStack]] = {
     "layernorm_gru": LayerNormGRU,
 }
 """The recurrent layer class for each ``RNNConfig.cell`` name."""
-
-
-@dataclass(frozen=True)
-class RNNConfig:
-    """The recurrent layers of a model.
-
-    Attributes:
-        cell: one of ``rnn``, ``lstm``, ``gru``, ``layernorm_lstm``, ``layernorm_gru``.
-        hidden_size: H, units per direction.
-        num_layers: L, stacked layers.
-        bidirectional: K = 2 directions when True.
-        dropout: between stacked layers (training only).
-        recurrent_dropout: variational dropout on h_(t-1) (loop backend while training).
-        nonlinearity: ``tanh`` or ``relu``, for ``cell="rnn"`` only.
-        backend: ``auto``, ``fused`` or ``loop``.
-    """
-
-    cell: str = "lstm"
-    hidden_size: int = 128
-    num_layers: int = 1
-    bidirectional: bool = False
-    dropout: float = 0.0
-    recurrent_dropout: float = 0.0
-    nonlinearity: str = "tanh"
-    backend: str = "auto"
-
-    @property
-    def num_directions(self) -> int:
-        return 2 if self.bidirectional else 1
-
-    @property
-    def output_size(self) -> int:
-        """Features of the layers' output: K * H."""
-        return self.num_directions * self.hidden_size
 
 
 def build_rnn(config: RNNConfig, input_size: int) -> RecurrentStack:

@@ -2,46 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import torch
 from torch import Tensor, nn
 from torch.nn import functional as F
 
-from .encoder import RNNConfig, build_rnn
+from .config import ForecasterConfig
+from .config import RNNConfig as RNNConfig  # re-exported: the doctests and callers build one
+from .encoder import build_rnn
 from .pooling import last_state
 
 MODES = ("direct", "autoregressive")
-
-
-@dataclass(frozen=True)
-class ForecasterConfig:
-    """A forecaster.
-
-    Attributes:
-        input_size: D, series in the window.
-        output_size: O, series to forecast (default D). Autoregressive mode feeds forecasts back
-            as inputs, so there O must equal D.
-        horizon: steps ahead to forecast.
-        mode: ``direct`` (one head emits all ``horizon`` steps from the window's final state) or
-            ``autoregressive`` (one step at a time, each forecast fed back as the next input).
-        gaussian: predict a mean and a scale per value (trained by Gaussian negative log-likelihood),
-            giving prediction intervals; otherwise a point forecast trained by MSE.
-        rnn: the recurrent layers (unidirectional for autoregressive mode).
-        dropout: on the final state before the head, in training.
-    """
-
-    input_size: int
-    output_size: int | None = None
-    horizon: int = 1
-    mode: str = "direct"
-    gaussian: bool = False
-    rnn: RNNConfig = field(default_factory=RNNConfig)
-    dropout: float = 0.0
-
-    @property
-    def targets(self) -> int:
-        return self.output_size or self.input_size
 
 
 class Forecaster(nn.Module):

@@ -2,42 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import torch
 from torch import Tensor, nn
 from torch.nn import functional as F
 
 from .beam import beam_search
+from .config import GeneratorConfig, LanguageModelConfig
+from .config import RNNConfig as RNNConfig  # re-exported: the doctests and callers build one
 from .decoding import greedy_decode, reorder_state, sample_decode
-from .encoder import RNNConfig
-from .language_model import LanguageModel, LanguageModelConfig, State
+from .language_model import LanguageModel, State
 
 METHODS = ("greedy", "sample", "beam")
-
-
-@dataclass(frozen=True)
-class GeneratorConfig:
-    """A conditional sequence generator.
-
-    Attributes:
-        feature_size: F, size of the conditioning vector.
-        vocab_size: V. embedding_dim: E.
-        rnn: the decoder's recurrent layers (unidirectional).
-        bos_id, eos_id, pad_id: special token ids; targets start with BOS, end with EOS, pad with pad_id.
-        dropout: on embeddings and outputs, in training.
-        tie_weights: share embedding and output matrices (needs embedding_dim == rnn.hidden_size).
-    """
-
-    feature_size: int
-    vocab_size: int
-    embedding_dim: int = 128
-    rnn: RNNConfig = field(default_factory=RNNConfig)
-    bos_id: int = 1
-    eos_id: int = 2
-    pad_id: int = 0
-    dropout: float = 0.0
-    tie_weights: bool = False
 
 
 class ConditionalGenerator(nn.Module):

@@ -2,39 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import torch
 from torch import Tensor, nn
 from torch.nn import functional as F
 
+from .config import LanguageModelConfig
+from .config import RNNConfig as RNNConfig  # re-exported: the doctests and callers build one
 from .decoding import greedy_decode, sample_decode
 from .embedding import check_token_ids
-from .encoder import RNNConfig, build_rnn
+from .encoder import build_rnn
 
 State = Tensor | tuple[Tensor, ...]
-
-
-@dataclass(frozen=True)
-class LanguageModelConfig:
-    """A recurrent language model.
-
-    Attributes:
-        vocab_size: V.
-        embedding_dim: E.
-        rnn: the recurrent layers; unidirectional (the next token may not see the future).
-        dropout: on the embeddings and on the top layer's outputs, in training.
-        tie_weights: share the embedding matrix with the output layer (Press & Wolf 2017; Inan et
-            al. 2017); needs ``embedding_dim == rnn.hidden_size``.
-        pad_id: a padding id ignored by the loss (None: every position counts).
-    """
-
-    vocab_size: int
-    embedding_dim: int = 128
-    rnn: RNNConfig = field(default_factory=RNNConfig)
-    dropout: float = 0.0
-    tie_weights: bool = False
-    pad_id: int | None = None
 
 
 class LanguageModel(nn.Module):

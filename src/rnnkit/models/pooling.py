@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-POOLINGS = ("last", "mean", "max", "max_mean", "attention")
+from .config import POOLINGS as POOLINGS  # the names live with the config, read without torch
 
 
 def masked_mean(outputs: Tensor, mask: Tensor | None) -> Tensor:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 import torch
 from torch import Tensor, nn
@@ -12,48 +11,12 @@ from torch.nn import functional as F
 from ..layers.masking import LengthsArg, Padding, lengths_to_mask, padding_for
 from .attention import BahdanauAttention, LuongAttention
 from .beam import beam_search
+from .config import RNNConfig, Seq2SeqConfig
 from .decoding import DecoderState, greedy_decode, reorder_state
 from .embedding import check_token_ids
-from .encoder import LAYERS_BY_CELL, RNNConfig, build_rnn
+from .encoder import LAYERS_BY_CELL, build_rnn
 
 ATTENTIONS = ("bahdanau", "luong_dot", "luong_general", "none")
-
-
-@dataclass(frozen=True)
-class Seq2SeqConfig:
-    """An encoder-decoder translation model.
-
-    Attributes:
-        src_vocab_size, tgt_vocab_size: V_src, V.
-        embedding_dim: E, for source and target tokens.
-        encoder: the encoder's recurrent layers (may be bidirectional); its output size K*H_enc is the
-            attention's key size.
-        decoder_cell: ``rnn``, ``lstm``, ``gru``, ``layernorm_lstm`` or ``layernorm_gru``.
-        decoder_hidden_size: H, may differ from the encoder's (the bridge maps between them).
-        decoder_num_layers: stacked decoder cells (unidirectional).
-        attention: ``bahdanau``, ``luong_dot`` (needs H = K*H_enc), ``luong_general`` or ``none``.
-        attention_size: width of Bahdanau's scorer.
-        input_feeding: Luong only: feed h~_{t-1} with the next input embedding.
-        pad_id, bos_id, eos_id: special target ids (pad_id also pads the source).
-        dropout: on embeddings, between decoder layers and before the output layer, in training.
-        tie_embeddings: share the target embedding with the output layer (needs H = E).
-    """
-
-    src_vocab_size: int
-    tgt_vocab_size: int
-    embedding_dim: int = 64
-    encoder: RNNConfig = field(default_factory=lambda: RNNConfig(hidden_size=128, bidirectional=True))
-    decoder_cell: str = "lstm"
-    decoder_hidden_size: int = 128
-    decoder_num_layers: int = 1
-    attention: str = "bahdanau"
-    attention_size: int = 128
-    input_feeding: bool = False
-    pad_id: int = 0
-    bos_id: int = 1
-    eos_id: int = 2
-    dropout: float = 0.0
-    tie_embeddings: bool = False
 
 
 def _check_config(c: Seq2SeqConfig) -> None:

@@ -2,44 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ..layers.masking import LengthsArg, padding_for
+from .config import RNNConfig as RNNConfig  # re-exported: the doctests and callers build one
+from .config import TaggerConfig
 from .crf import LinearChainCRF
 from .embedding import build_embedding, check_token_ids, input_features
-from .encoder import RNNConfig, build_rnn
+from .encoder import build_rnn
 
 HEADS = ("softmax", "crf")
-
-
-@dataclass(frozen=True)
-class TaggerConfig:
-    """A sequence tagger.
-
-    Attributes:
-        num_tags: C, the number of tags.
-        vocab_size: V, when the input is token ids ``(B, T)``; an embedding comes first.
-        input_size: D, when the input is real-valued features ``(B, T, D)``. Set exactly one of the two.
-        embedding_dim: E, size of the token embedding.
-        padding_idx: the pad token id (its embedding stays zero).
-        rnn: the recurrent layers (``bidirectional=True`` lets each tag see the whole sentence).
-        head: ``softmax`` (each step's tag on its own, cross-entropy) or ``crf`` (a linear-chain CRF
-            over the whole tag path, negative log-likelihood and Viterbi decoding).
-        dropout: on the embedding and on the recurrent outputs, in training.
-    """
-
-    num_tags: int
-    vocab_size: int | None = None
-    input_size: int | None = None
-    embedding_dim: int = 100
-    padding_idx: int = 0
-    rnn: RNNConfig = field(default_factory=RNNConfig)
-    head: str = "softmax"
-    dropout: float = 0.0
 
 
 class SequenceTagger(nn.Module):

@@ -22,14 +22,15 @@ recipe file plus one dataset module, registered in :mod:`rnnkit.recipes.registry
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from torch import nn
-from torch.utils.data import Dataset, Sampler
+if TYPE_CHECKING:  # a recipe's settings are read without torch (`rnnkit tasks`, `train --help`)
+    from torch import nn
+    from torch.utils.data import Dataset, Sampler
 
-from ..training.run_folder import RunFolder
+    from ..training.run_folder import RunFolder
 
 
 @dataclass
@@ -68,6 +69,11 @@ class Recipe(ABC):
     """``--set`` overrides of ``--quick``: a tiny run that checks the pipeline, not a result."""
     inputs: ClassVar[str] = ""
     """What ``rnnkit predict`` accepts, for the help text."""
+    input_kind: ClassVar[str] = "text"
+    """``"text"``: an input is a string (``@PATH`` reads one from a file, ``--file`` one per line);
+    ``"item"``: an input names a file (a picture) or an example of the dataset (``test:N``)."""
+    example_inputs: ClassVar[tuple[str, ...]] = ()
+    """Inputs that work on any run of the task, shown in the help and the "Next:" lines."""
 
     def default_config(self, preset: str = "default") -> Any:
         if preset not in self.presets:
@@ -124,10 +130,12 @@ class Recipe(ABC):
         config: Any,
         model: nn.Module,
         artifacts: Mapping[str, Any],
-        inputs: list[str],
+        inputs: Sequence[Any],
         data_dir: str | None,
     ) -> list[dict[str, Any]]:
-        """One row per input, in the task's terms."""
+        """The answer for each input of one batch, in the task's terms (one dict per input, without
+        the input itself: the runner names it). Inputs are what :attr:`input_kind` says: strings, or
+        for ``"item"`` paths, ``test:N`` or in-memory examples (e.g. an image array)."""
 
 
 def split_counts(prepared: Prepared) -> dict[str, int]:

@@ -1,10 +1,12 @@
-"""What the task recipes share: the classification task (losses and accuracy) and token-sequence batches."""
+"""What the task recipes share: the classification task (losses and accuracy), token-sequence batches and
+images read as sequences."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 from torch import Tensor, nn
 from torch.nn import functional as F
@@ -77,3 +79,34 @@ def collate_token_sequences(items: list[tuple[list[int], int]]) -> tuple[Tensor,
     ids, labels = zip(*items, strict=True)
     padded, lengths = pad_sequences(list(ids))
     return padded, lengths, torch.tensor(labels)
+
+
+class ImageSequences(Dataset):
+    """Grey images ``(N, H, W)`` with pixels 0-255, read as sequences: item ``i`` is ``(x_i, label_i)``
+    with ``x_i`` float32 in [0, 1] of shape ``(H, W)`` (one row per step) or ``(H*W, 1)`` with
+    ``pixels=True`` (one pixel per step, as in sequential MNIST's T=784)."""
+
+    def __init__(self, images: np.ndarray, labels: np.ndarray, pixels: bool) -> None:
+        x = torch.from_numpy(images.astype(np.float32) / 255.0)  # (N, H, W)
+        self.x = x.reshape(len(x), -1, 1) if pixels else x
+        self.y = torch.from_numpy(labels.astype(np.int64))
+
+    def __len__(self) -> int:
+        return len(self.y)
+
+    def __getitem__(self, index: int) -> tuple[Tensor, Tensor]:
+        return self.x[index], self.y[index]
+
+
+def collate_fixed_length(items: list[tuple[Tensor, Tensor]]) -> tuple[Tensor, None, Tensor]:
+    """``(x (B, T, D), None, labels (B,))`` for sequences that all have the same length."""
+    x, y = zip(*items, strict=True)
+    return torch.stack(x), None, torch.stack(y)
+
+
+class MSETask:
+    """Mean squared error of a forecast over ``(x (B, W, D), y (B, horizon, O))`` batches."""
+
+    def compute_loss(self, model: nn.Module, batch: tuple[Tensor, Tensor]) -> tuple[Tensor, int]:
+        x, y = batch
+        return F.mse_loss(model(x), y), len(x)

@@ -8,22 +8,22 @@ are touched once, after training.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
-import torch
-from torch import nn
-from torch.utils.data import Dataset
 
 from ..data.datasets.mnist import load_mnist
-from ..models.classifier import ClassifierConfig, SequenceClassifier
-from ..models.encoder import RNNConfig
+from ..models.config import ClassifierConfig, RNNConfig
 from ..training.config import TrainConfig
 from .base import Prepared, Recipe, Split
-from .common import ClassificationTask
+
+if TYPE_CHECKING:  # torch is imported where it is used, so that listing the tasks does not load it
+    from torch import nn
+
+    from .common import ClassificationTask, ImageSequences
 
 
 @dataclass(frozen=True)
@@ -72,28 +72,9 @@ class MnistConfig:
 PRESETS = {"default": MnistConfig(), "pixels": MnistConfig(data=MnistData(pixels=True))}
 
 
-class ImageSequences(Dataset):
-    """Images as sequences: ``(T, D)`` float32 with (T, D) = (28, 28) rows or (784, 1) pixels."""
-
-    def __init__(self, images: np.ndarray, labels: np.ndarray, pixels: bool) -> None:
-        x = torch.from_numpy(images.astype(np.float32) / 255.0)  # (N, 28, 28)
-        self.x = x.reshape(len(x), 784, 1) if pixels else x
-        self.y = torch.from_numpy(labels.astype(np.int64))
-
-    def __len__(self) -> int:
-        return len(self.y)
-
-    def __getitem__(self, index: int) -> tuple[torch.Tensor, torch.Tensor]:
-        return self.x[index], self.y[index]
-
-
-def collate(items: list[tuple[torch.Tensor, torch.Tensor]]) -> tuple[torch.Tensor, None, torch.Tensor]:
-    """``(x (B, T, D), None, labels (B,))``: every image has the same length."""
-    x, y = zip(*items, strict=True)
-    return torch.stack(x), None, torch.stack(y)
-
-
 def _splits(config: MnistConfig, data_dir: str | None) -> tuple[ImageSequences, ...]:
+    from .common import ImageSequences
+
     arrays = load_mnist(root=data_dir)
     x, y = arrays["x_train"], arrays["y_train"]
     x_test, y_test = arrays["x_test"], arrays["y_test"]
@@ -146,7 +127,12 @@ class MnistRecipe(Recipe):
     dataset = "mnist"
     presets: ClassVar[Mapping[str, Any]] = PRESETS
     quick = ("data.limit=600", "data.validation=100", "train.epochs=1", "model.rnn.hidden_size=16")
-    inputs = "test:N (the N-th test image), a 28x28 .npy array (pixels 0-255), or a picture (PNG, JPEG, ...)"
+    inputs = (
+        "test:N (the N-th test image), a 28x28 .npy array (uint8 pixels 0-255, or floats in [0, 1]), a "
+        "picture (PNG, JPEG, ...; needs rnnkit[images]), --file list.txt (one per line) or a folder"
+    )
+    input_kind = "item"
+    example_inputs = ("test:0", "test:1")
 
     def check(self, config: MnistConfig) -> None:
         model = config.model
@@ -160,15 +146,27 @@ class MnistRecipe(Recipe):
 
     def prepare(self, config: MnistConfig, data_dir: str | None) -> Prepared:
         train, validation, test = _splits(config, data_dir)
-        return Prepared(Split(train, collate), Split(validation, collate), Split(test, collate))
+        from .common import collate_fixed_length
+
+        return Prepared(
+            Split(train, collate_fixed_length),
+            Split(validation, collate_fixed_length),
+            Split(test, collate_fixed_length),
+        )
 
     def test_split(self, config: MnistConfig, data_dir: str | None, artifacts: Mapping[str, Any]) -> Split:
-        return Split(_splits(config, data_dir)[2], collate)
+        from .common import collate_fixed_length
+
+        return Split(_splits(config, data_dir)[2], collate_fixed_length)
 
     def build_model(self, config: MnistConfig, artifacts: Mapping[str, Any]) -> nn.Module:
+        from ..models.classifier import SequenceClassifier
+
         return SequenceClassifier(replace(config.model, input_size=1 if config.data.pixels else 28))
 
     def task(self, config: MnistConfig) -> ClassificationTask:
+        from .common import ClassificationTask
+
         return ClassificationTask(num_classes=10)
 
     def predict(
@@ -176,23 +174,59 @@ class MnistRecipe(Recipe):
         config: MnistConfig,
         model: nn.Module,
         artifacts: Mapping[str, Any],
-        inputs: list[str],
+        inputs: Sequence[Any],
         data_dir: str | None,
     ) -> list[dict[str, Any]]:
-        """The digit in each input: ``test:N`` (the N-th test image), a ``.npy`` file holding a 28x28
-        image (pixels 0-255), or a picture file (PNG, JPEG, ...; see :func:`read_digit_image`)."""
+        """The digit in each input: ``test:N`` (the N-th test image), a ``.npy`` file or an array holding
+        a 28x28 image (see :func:`check_digit_array`), or a picture file (see :func:`read_digit_image`)."""
+        import torch
+
+        from .common import ImageSequences
+
         images = [_read_input(item, data_dir) for item in inputs]
         x = ImageSequences(np.stack(images), np.zeros(len(images)), config.data.pixels).x
         with torch.no_grad():
             probs = torch.softmax(model(x), dim=-1)  # (N, 10)
         best = probs.argmax(-1)
         return [
-            {"input": item, "digit": int(d), "probability": round(float(p[d]), 4)}
-            for item, d, p in zip(inputs, best, probs, strict=True)
+            {"digit": int(d), "probability": round(float(p[d]), 4)} for d, p in zip(best, probs, strict=True)
         ]
 
 
-def _read_input(item: str, data_dir: str | None) -> np.ndarray:
+def check_digit_array(image: np.ndarray, source: str) -> np.ndarray:
+    """A 28x28 image as MNIST pixels: ``uint8`` 0-255 as it is, or floats in [0, 1] scaled to 0-255.
+
+    Anything else (another shape, integers of another type, floats outside [0, 1], NaN) is an error
+    that says what was found, rather than a confident answer about a misread image.
+    """
+    if image.shape != (28, 28):
+        raise ValueError(f"predict: {source} holds an array of shape {image.shape}; expected (28, 28).")
+    if image.dtype == np.uint8:
+        return image
+    if not np.issubdtype(image.dtype, np.floating):
+        raise ValueError(
+            f"predict: {source} holds {image.dtype} pixels; expected uint8 0-255 or floats in [0, 1] "
+            "(convert with image.astype(np.uint8) or image / 255)."
+        )
+    if not np.isfinite(image).all():
+        raise ValueError(f"predict: {source} holds NaN or infinite pixels; expected floats in [0, 1].")
+    low, high = float(image.min()), float(image.max())
+    if low < 0.0 or high > 1.0:
+        raise ValueError(
+            f"predict: {source} holds float pixels in [{low:g}, {high:g}]; float images must be in [0, 1] "
+            "(0-255 images must be uint8: image.astype(np.uint8))."
+        )
+    return (image * 255.0).astype(np.float32)
+
+
+def _read_input(item: Any, data_dir: str | None) -> np.ndarray:
+    if isinstance(item, np.ndarray):
+        return check_digit_array(item, "the array")
+    if not isinstance(item, (str, Path)):
+        raise TypeError(
+            f"predict: an MNIST input is test:N, a path or a (28, 28) array, got {type(item).__name__}."
+        )
+    item = str(item)
     if item.startswith("test:"):
         index = int(item[5:]) if item[5:].isdigit() else -1
         arrays = load_mnist(root=data_dir)
@@ -201,16 +235,18 @@ def _read_input(item: str, data_dir: str | None) -> np.ndarray:
         return arrays["x_test"][index]
     path = Path(item)
     suffix = path.suffix.lower()
-    if not path.is_file() or suffix not in (".npy", *IMAGE_SUFFIXES):
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"predict: {item}: no such file (an MNIST input is test:N, a .npy or a picture)."
+        )
+    if suffix not in (".npy", *IMAGE_SUFFIXES):
         raise ValueError(
-            f"predict: {item!r} is neither test:N nor an existing .npy or image file "
-            f"({', '.join(IMAGE_SUFFIXES)}) of a digit."
+            f"predict: {item} is neither a .npy array nor a picture ({', '.join(IMAGE_SUFFIXES)})."
         )
     if suffix != ".npy":
         return read_digit_image(path)
-    image = np.load(path, allow_pickle=False)
-    if image.shape != (28, 28):
-        raise ValueError(
-            f"predict: {path} holds an array of shape {image.shape}; expected (28, 28) pixels 0-255."
-        )
-    return image
+    try:
+        image = np.load(path, allow_pickle=False)
+    except (ValueError, OSError) as error:
+        raise ValueError(f"predict: {path} is not a NumPy .npy array ({error}).") from None
+    return check_digit_array(image, str(path))

@@ -19,10 +19,11 @@ saved config when no epoch was committed before the run was killed.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ from ..training.run_folder import RunFolder
 from ..training.state import seed_everything
 from ..training.trainer import Trainer
 from .base import Prepared, Recipe, Split, split_counts
+from .inputs import as_input
 from .registry import get_recipe
 
 logger = logging.getLogger("rnnkit.recipes")
@@ -192,7 +194,13 @@ def _evaluate_split(trainer: Trainer, split: Split) -> dict[str, float]:
 
 @dataclass(frozen=True)
 class TrainedRun:
-    """A run folder written by ``rnnkit train``: its recipe, its config and its files."""
+    """A run folder written by ``rnnkit train``: its recipe, its config and its files.
+
+    :func:`load_run` opens one; :meth:`predict` answers a list of inputs in batches::
+
+        run = rnnkit.recipes.load_run("runs/sentiment-20261202-101500")
+        rows = run.predict(["A moving film.", "Dull."])  # [{"input": ..., "label": ..., ...}, ...]
+    """
 
     run: RunFolder
     recipe: Recipe
@@ -201,6 +209,14 @@ class TrainedRun:
 
     def load_model(self) -> tuple[nn.Module, dict[str, Any]]:
         """The trained model (eval mode) and the artifacts it needs, with errors that say what is wrong."""
+        metadata = self.run.weights_metadata()
+        owner = metadata.get("task")
+        if owner is not None and owner != self.recipe.name:
+            raise ValueError(
+                f"{self.run.file(RunFolder.MODEL)} holds the weights of a {owner!r} run, but "
+                f"{RunFolder.CONFIG} describes a {self.recipe.name!r} run; the files come from two runs. "
+                "Copy a run folder whole, or retrain."
+            )
         artifacts = self.recipe.load_artifacts(self.run)
         model = self.recipe.build_model(self.config, artifacts)
         weights = self.run.load_weights()
@@ -213,7 +229,46 @@ class TrainedRun:
                 f"{RunFolder.CONFIG} describes ({first}); the weights belong to another run. Copy the "
                 "run folder whole, or retrain."
             ) from None
+        self._warn_if_unfinished(metadata)
         return model.eval(), artifacts
+
+    def _warn_if_unfinished(self, metadata: Mapping[str, str]) -> None:
+        if self.run.is_finished():
+            return
+        epochs = self.config.train.epochs
+        logger.warning(
+            "warning: %s is unfinished: its weights are from epoch %s of %d (the run stopped before its "
+            "end; `rnnkit train %s --out %s --resume` finishes it)",
+            self.run.path,
+            metadata.get("epoch", "?"),
+            epochs,
+            self.recipe.name,
+            self.run.path,
+        )
+
+    @functools.cached_property
+    def _loaded(self) -> tuple[nn.Module, dict[str, Any]]:
+        return self.load_model()
+
+    def predict(
+        self, inputs: Sequence[Any], batch_size: int = 256, data_dir: str | None = None
+    ) -> list[dict[str, Any]]:
+        """One row per input (``{"input": its label, ...the recipe's answer}``), in batches of
+        ``batch_size``. Inputs are what the task takes (``self.recipe.input_kind``): review texts, or
+        ``test:N``, image paths and ``(28, 28)`` arrays; or :class:`~rnnkit.recipes.inputs.PredictInput`.
+        """
+        if isinstance(inputs, (str, bytes)):
+            raise TypeError("predict takes a list of inputs; wrap a single one: run.predict([text]).")
+        if batch_size < 1:
+            raise ValueError(f"predict: batch_size must be >= 1, got {batch_size}.")
+        items = [as_input(item) for item in inputs]
+        model, artifacts = self._loaded
+        rows: list[dict[str, Any]] = []
+        for start in range(0, len(items), batch_size):
+            batch = items[start : start + batch_size]
+            answers = self.recipe.predict(self.config, model, artifacts, [i.value for i in batch], data_dir)
+            rows.extend({"input": item.label, **answer} for item, answer in zip(batch, answers, strict=True))
+        return rows
 
 
 def open_run(path: str | Path) -> TrainedRun:
@@ -235,6 +290,9 @@ def open_run(path: str | Path) -> TrainedRun:
     return TrainedRun(RunFolder(folder, task, preset), recipe, config, preset)
 
 
+load_run = open_run  # the name the Python API documents: load_run(path).predict([...])
+
+
 def evaluate(path: str | Path, data_dir: str | None = None) -> dict[str, Any]:
     """The test-split figures of a finished run, recomputed from its weights."""
     trained = open_run(path)
@@ -247,8 +305,8 @@ def evaluate(path: str | Path, data_dir: str | None = None) -> dict[str, Any]:
     return {"task": trained.recipe.name, **figures, "test_examples": len(split)}
 
 
-def predict(path: str | Path, inputs: list[str], data_dir: str | None = None) -> list[dict[str, Any]]:
+def predict(
+    path: str | Path, inputs: Sequence[Any], data_dir: str | None = None, batch_size: int = 256
+) -> list[dict[str, Any]]:
     """The model's answer for each input, in the recipe's terms (one dict per input)."""
-    trained = open_run(path)
-    model, artifacts = trained.load_model()
-    return trained.recipe.predict(trained.config, model, artifacts, inputs, data_dir)
+    return open_run(path).predict(inputs, batch_size=batch_size, data_dir=data_dir)

@@ -18,25 +18,22 @@ Presets:
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import torch
-from torch import nn
-
-from ..data.batching import BucketBatchSampler, pad_sequences
 from ..data.datasets.imdb import load_imdb, load_imdb_splits
-from ..data.splits import group_split, random_split
 from ..data.text import tokenize
 from ..data.vocab import Vocab
-from ..models.classifier import ClassifierConfig, SequenceClassifier
-from ..models.encoder import RNNConfig
+from ..models.config import ClassifierConfig, RNNConfig
 from ..training.config import TrainConfig
-from ..training.run_folder import RunFolder
 from .base import Prepared, Recipe, Split
-from .common import ClassificationTask, TokenSequences, collate_token_sequences
+
+if TYPE_CHECKING:  # torch is imported where it is used, so that listing the tasks does not load it
+    from torch import nn
+
+    from ..training.run_folder import RunFolder
+    from .common import ClassificationTask
 
 logger = logging.getLogger(__name__)
 
@@ -134,6 +131,8 @@ def encode(texts: list[str], vocab: Vocab, data: SentimentData) -> list[list[int
 
 def _subset(*columns: list, limit: int, seed: int) -> tuple[list, ...]:
     """The same random ``limit`` rows of each column (all of them when ``limit`` is 0)."""
+    import torch
+
     size = len(columns[0])
     if not limit or limit >= size:
         return columns
@@ -145,6 +144,8 @@ def split_validation(
     movies: list[str], data: SentimentData, fraction: float, seed: int
 ) -> tuple[list[int], list[int]]:
     """``(val_idx, train_idx)``: whole movies held out (``validation_by="movie"``) or random reviews."""
+    from ..data.splits import group_split, random_split
+
     if data.validation_by == "movie":
         return group_split(movies, fraction, seed)
     return random_split(len(movies), fraction, seed)
@@ -154,6 +155,9 @@ def token_split(
     ids: list[list[int]], labels: list[int], batch_size: int, shuffle: bool, seed: int | None = None
 ) -> Split:
     """Reviews as a dataset batched in length buckets (reshuffled every epoch when ``shuffle``)."""
+    from ..data.batching import BucketBatchSampler
+    from .common import TokenSequences, collate_token_sequences
+
     sampler = BucketBatchSampler([len(s) for s in ids], batch_size, shuffle=shuffle, seed=seed)
     return Split(TokenSequences(ids, labels), collate_token_sequences, sampler)
 
@@ -170,7 +174,11 @@ class SentimentRecipe(Recipe):
         "train.epochs=1",
         "train.batch_size=32",
     )
-    inputs = "review texts, or paths of UTF-8 text files holding one review each"
+    inputs = (
+        'review texts ("A moving film."), @review.txt for a UTF-8 file holding one review, --file '
+        "reviews.txt for one review per line (or a folder of review files), - for standard input"
+    )
+    example_inputs = ('"A moving, beautifully acted film."', '"Two hours of my life I will not get back."')
 
     def check(self, config: SentimentConfig) -> None:
         model = config.model
@@ -211,9 +219,13 @@ class SentimentRecipe(Recipe):
         )
 
     def build_model(self, config: SentimentConfig, artifacts: Mapping[str, Any]) -> nn.Module:
+        from ..models.classifier import SequenceClassifier
+
         return SequenceClassifier(replace(config.model, vocab_size=len(artifacts["vocab"])))
 
     def task(self, config: SentimentConfig) -> ClassificationTask:
+        from .common import ClassificationTask
+
         return ClassificationTask(num_classes=1)
 
     def save_artifacts(self, run: RunFolder, artifacts: Mapping[str, Any]) -> None:
@@ -237,31 +249,21 @@ class SentimentRecipe(Recipe):
         config: SentimentConfig,
         model: nn.Module,
         artifacts: Mapping[str, Any],
-        inputs: list[str],
+        inputs: Sequence[Any],
         data_dir: str | None,
     ) -> list[dict[str, Any]]:
-        """Sentiment of each review text (or of the contents of each path that is a file)."""
-        texts = []
-        for item in inputs:
-            path = Path(item)
-            if path.is_file():
-                try:
-                    item = path.read_text(encoding="utf-8")
-                except UnicodeDecodeError:
-                    raise ValueError(
-                        f"predict: {path} is not UTF-8 text; save the review as UTF-8."
-                    ) from None
-            if not item.strip():
-                raise ValueError("predict: the review is empty; pass the text of a review or a path to one.")
-            texts.append(item)
-        padded, lengths = pad_sequences(encode(texts, artifacts["vocab"], config.data))
+        """The sentiment of each review text (files are read by :mod:`rnnkit.recipes.inputs`)."""
+        import torch
+
+        from ..data.batching import pad_sequences
+
+        for text in inputs:
+            if not isinstance(text, str):
+                raise TypeError(f"predict: a review is a str, got {type(text).__name__}.")
+        padded, lengths = pad_sequences(encode(list(inputs), artifacts["vocab"], config.data))
         with torch.no_grad():
             probs = torch.sigmoid(model(padded, lengths).squeeze(-1)).tolist()
         return [
-            {
-                "input": text[:60] + ("..." if len(text) > 60 else ""),
-                "label": "positive" if p >= 0.5 else "negative",
-                "probability_positive": round(p, 4),
-            }
-            for text, p in zip(texts, probs, strict=True)
+            {"label": "positive" if p >= 0.5 else "negative", "probability_positive": round(p, 4)}
+            for p in probs
         ]

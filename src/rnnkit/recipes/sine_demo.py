@@ -10,20 +10,20 @@ extrapolation from the last two), so the number means something.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import torch
-from torch import Tensor, nn
-from torch.utils.data import TensorDataset
-
-from ..models.encoder import RNNConfig
-from ..models.forecaster import Forecaster, ForecasterConfig
-from ..plots import PlotsUnavailableError, forecast_figure, to_png
+from ..models.config import ForecasterConfig, RNNConfig
 from ..training.config import TrainConfig
-from ..training.run_folder import RunFolder
 from .base import Prepared, Recipe, Split
+
+if TYPE_CHECKING:  # torch is imported where it is used, so that listing the tasks does not load it
+    import torch
+    from torch import Tensor, nn
+
+    from ..training.run_folder import RunFolder
+    from .common import MSETask
 
 PLOT_STEPS = 120  # one-step-ahead forecasts drawn in the demo's plot
 
@@ -59,6 +59,8 @@ class SineConfig:
 
 def make_sine_windows(data: SineData, generator: torch.Generator) -> tuple[Tensor, Tensor]:
     """Windows ``(N, window, 1)`` of noisy two-tone sines and their next clean values ``(N, 1, 1)``."""
+    import torch
+
     n, w = data.series, data.window
     t = torch.arange(w + 1, dtype=torch.float32)  # (W+1,)
     freq = 0.05 + 0.25 * torch.rand(n, 2, 1, generator=generator)  # (N, 2, 1) radians per step
@@ -69,21 +71,16 @@ def make_sine_windows(data: SineData, generator: torch.Generator) -> tuple[Tenso
     return noisy[:, :w].unsqueeze(-1), clean[:, w:].unsqueeze(-1)  # (N, W, 1), (N, 1, 1)
 
 
-class MSETask:
-    """Mean squared error of the forecast: ``(x (B, W, 1), y (B, 1, 1))`` batches."""
-
-    def compute_loss(self, model: nn.Module, batch: tuple[Tensor, Tensor]) -> tuple[Tensor, int]:
-        x, y = batch
-        return nn.functional.mse_loss(model(x), y), len(x)
-
-
 class SineRecipe(Recipe):
     name = "sine"
     description = "built-in noisy sine waves -> the next value (the demo; N vs 1 regression)"
     dataset = "generated (no download)"
     presets: ClassVar[Mapping[str, Any]] = {"default": SineConfig()}
     quick = ("data.series=128", "train.epochs=2")
-    inputs = "(none: the demo predicts its own held-out series; see forecast.png in the run folder)"
+    inputs = (
+        "a window of the series as comma-separated numbers (at least 2), e.g. 0,0.5,0.87,1 -> the next value"
+    )
+    example_inputs = ("0,0.26,0.5,0.71,0.87,0.97,1",)
 
     def check(self, config: SineConfig) -> None:
         if config.data.series < 8:
@@ -98,6 +95,9 @@ class SineRecipe(Recipe):
             )
 
     def prepare(self, config: SineConfig, data_dir: str | None) -> Prepared:
+        import torch
+        from torch.utils.data import TensorDataset
+
         x, y = make_sine_windows(config.data, torch.Generator().manual_seed(config.train.seed))
         n_train, n_val = int(0.7 * len(x)), int(0.15 * len(x))
         train = TensorDataset(x[:n_train], y[:n_train])
@@ -106,15 +106,23 @@ class SineRecipe(Recipe):
         return Prepared(Split(train), Split(validation), Split(test))
 
     def build_model(self, config: SineConfig, artifacts: Mapping[str, Any]) -> nn.Module:
+        from ..models.forecaster import Forecaster
+
         return Forecaster(config.model)
 
     def task(self, config: SineConfig) -> MSETask:
+        from .common import MSETask
+
         return MSETask()
 
     def report(
         self, config: SineConfig, model: nn.Module, prepared: Prepared, run: RunFolder | None
     ) -> dict[str, Any]:
         """The two no-learning baselines on the test windows, and a plot of one held-out series."""
+        from torch import nn
+
+        from ..plots import PlotsUnavailableError
+
         x, y = prepared.test.dataset.tensors  # type: ignore[attr-defined]  # a TensorDataset
         last = x[:, -1:]  # (N, 1, 1)
         linear = 2 * x[:, -1:] - x[:, -2:-1]
@@ -124,13 +132,18 @@ class SineRecipe(Recipe):
         }
         if run is not None:
             try:
-                figures["plot"] = str(run.write_png(RunFolder.FORECAST_PLOT, self.plot(config, model)))
+                figures["plot"] = str(run.write_png(run.FORECAST_PLOT, self.plot(config, model)))
             except PlotsUnavailableError as error:  # the demo still runs on a bare install
                 figures["plot_unavailable"] = str(error)
         return figures
 
     def plot(self, config: SineConfig, model: nn.Module) -> bytes:
         """PNG: the model's one-step-ahead forecasts along a fresh series, with its noise-free curve."""
+        import torch
+        from torch import nn
+
+        from ..plots import forecast_figure, to_png
+
         window = config.data.window
         seed = config.train.seed + 1  # a series the model has not seen
         long_data = SineData(series=1, window=window + PLOT_STEPS, noise=config.data.noise)
@@ -179,9 +192,9 @@ class SineRecipe(Recipe):
             )
         elif "plot_unavailable" in summary:
             lines.append(f"No plot: {summary['plot_unavailable']}.")
-        lines.append("Next: `rnnkit tasks` lists the real-data tasks (e.g. `rnnkit train mnist --quick`);")
         lines.append(
-            "`python -m rnnkit.reference.char_model` shows the same ideas in NumPy with hand-written BPTT."
+            "The same ideas in NumPy, with backpropagation through time written by hand: "
+            "python -m rnnkit.reference.char_model"
         )
         return lines
 
@@ -190,19 +203,23 @@ class SineRecipe(Recipe):
         config: SineConfig,
         model: nn.Module,
         artifacts: Mapping[str, Any],
-        inputs: list[str],
+        inputs: Sequence[Any],
         data_dir: str | None,
     ) -> list[dict[str, Any]]:
         """The next value after each comma-separated window of numbers, e.g. ``"0.1,0.3,0.5"``."""
+        import torch
+
         rows = []
         for item in inputs:
             try:
-                values = [float(v) for v in item.split(",") if v.strip()]
+                values = [float(v) for v in str(item).split(",") if v.strip()]
             except ValueError:
                 raise ValueError(f"predict: {item!r} is not a comma-separated list of numbers.") from None
-            if len(values) < 2:
-                raise ValueError(f"predict: {item!r}: give a window of at least 2 values, e.g. 0.1,0.3,0.5.")
+            if len(values) < 2 or not all(math.isfinite(v) for v in values):
+                raise ValueError(
+                    f"predict: {item!r}: give a window of at least 2 finite values, e.g. 0.1,0.3,0.5."
+                )
             with torch.no_grad():
                 forecast = model(torch.tensor(values).view(1, -1, 1))[0, 0, 0].item()
-            rows.append({"input": item, "next_value": round(forecast, 5)})
+            rows.append({"next_value": round(forecast, 5)})
         return rows

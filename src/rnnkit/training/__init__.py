@@ -11,18 +11,23 @@ Example:
     'cosine'
 """
 
-from ..config import apply_overrides, from_dict, load_toml, to_dict, valid_keys
-from ..progress import ProgressBar
-from .callbacks import Callback, StepInfo
-from .checkpoint import CheckpointError, load_weights, save_weights
-from .config import TrainConfig
-from .distributed import DistributedContext
-from .history import History
-from .run_folder import RunFolder
-from .state import seed_everything
-from .step import NonFiniteLossError, clip_gradients
-from .task import FunctionTask, MetricSums, Task, accuracy, binary_accuracy, mean_loss
-from .trainer import Trainer
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from ..config import apply_overrides, from_dict, load_toml, to_dict, valid_keys
+    from ..progress import ProgressBar
+    from .callbacks import Callback, StepInfo
+    from .checkpoint import CheckpointError, load_weights, save_weights
+    from .config import TrainConfig
+    from .distributed import DistributedContext
+    from .history import History
+    from .run_folder import RunFolder
+    from .state import seed_everything
+    from .step import NonFiniteLossError, clip_gradients
+    from .task import FunctionTask, MetricSums, Task, accuracy, binary_accuracy, mean_loss
+    from .trainer import Trainer
 
 __all__ = [
     "Callback",
@@ -51,3 +56,32 @@ __all__ = [
     "to_dict",
     "valid_keys",
 ]
+
+_EXPORTS = {
+    "apply_overrides": "..config",
+    "from_dict": "..config",
+    "load_toml": "..config",
+    "to_dict": "..config",
+    "valid_keys": "..config",
+    "ProgressBar": "..progress",
+    "Callback": ".callbacks",
+    "StepInfo": ".callbacks",
+    "CheckpointError": ".checkpoint",
+    "load_weights": ".checkpoint",
+    "save_weights": ".checkpoint",
+    "TrainConfig": ".config",
+    "DistributedContext": ".distributed",
+    "History": ".history",
+    "RunFolder": ".run_folder",
+    "seed_everything": ".state",
+    "NonFiniteLossError": ".step",
+    "clip_gradients": ".step",
+    "FunctionTask": ".task",
+    "MetricSums": ".task",
+    "Task": ".task",
+    "accuracy": ".task",
+    "binary_accuracy": ".task",
+    "mean_loss": ".task",
+    "Trainer": ".trainer",
+}
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -24,6 +24,7 @@ import hashlib
 import io
 import json
 import struct
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -42,9 +43,9 @@ class CheckpointError(ValueError):
 
 def _corrupt(path: Path, reason: str) -> CheckpointError:
     return CheckpointError(
-        f"checkpoint file {str(path)!r} cannot be used: {reason}. It is probably truncated or corrupt "
-        "(an interrupted copy or a full disk). Delete it and resume from an intact copy, or start a "
-        "fresh run in a new run folder."
+        f"checkpoint file {str(path)!r} cannot be used: {reason}. It was cut short (an interrupted copy, "
+        "a full disk), changed, or not written by rnnkit. Restore an intact copy of the run folder, or "
+        "start a fresh run in a new run folder."
     )
 
 
@@ -171,9 +172,16 @@ def load_state(path: str | Path) -> dict[str, Any]:
             "Check the run folder, or train without resume."
         )
     try:
-        payload = torch.load(io.BytesIO(path.read_bytes()), map_location="cpu", weights_only=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch's notes on foreign pickles; the error below says it
+            payload = torch.load(io.BytesIO(path.read_bytes()), map_location="cpu", weights_only=True)
     except Exception as error:  # truncated zips, flipped bytes and foreign pickles fail in many ways
-        raise _corrupt(path, f"torch.load failed ({type(error).__name__}: {str(error)[:200]})") from None
+        what = (
+            "it holds Python objects that are not tensors" if "Weights only" in str(error) else "unreadable"
+        )
+        raise _corrupt(
+            path, f"it is not a trainer state torch can read safely ({what}; {type(error).__name__})"
+        ) from None
     if not isinstance(payload, dict) or "sha256" not in payload:
         raise _corrupt(path, "it is not an rnnkit trainer state (no digest)")
     expected = payload.pop("sha256")

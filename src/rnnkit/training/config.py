@@ -11,6 +11,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from ..config import check_field_types
@@ -30,6 +31,8 @@ def _choice(name: str, value: str, choices: tuple[str, ...]) -> None:
 def _at_least(name: str, value: float | None, low: float, strict: bool = False) -> None:
     if value is None:
         return
+    if not math.isfinite(value):
+        raise ValueError(f"TrainConfig.{name}: expected a finite number, got {value!r}.")
     if value < low or (strict and value == low):
         sign = ">" if strict else ">="
         raise ValueError(f"TrainConfig.{name}: expected a value {sign} {low}, got {value!r}.")

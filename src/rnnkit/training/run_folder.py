@@ -49,7 +49,14 @@ from .._version import __version__
 from ..atomic import atomic_write_bytes, atomic_write_text, write_json
 from ..config import to_dict
 from ..data.vocab import Vocab
-from .checkpoint import CheckpointError, load_state, load_weights, save_state, save_weights
+from .checkpoint import (
+    CheckpointError,
+    load_state,
+    load_weights,
+    read_weights_metadata,
+    save_state,
+    save_weights,
+)
 from .history import History
 
 try:
@@ -234,7 +241,18 @@ class RunFolder:
     # --- weights and state ------------------------------------------------------------------------
 
     def save_weights(self, state: Mapping[str, torch.Tensor], best: bool = False, **metadata: str) -> None:
+        """Weights, with the epoch they are from and (for a recipe run) the task they belong to."""
+        if self.task is not None:
+            metadata.setdefault("task", self.task)
         save_weights(state, self.file(self.BEST if best else self.MODEL), metadata)
+
+    def weights_metadata(self) -> dict[str, str]:
+        """What ``model.safetensors`` says of itself: ``epoch``, ``task`` (recipe runs), ``restored_best``."""
+        return read_weights_metadata(self.file(self.MODEL)) if self.file(self.MODEL).is_file() else {}
+
+    def is_finished(self) -> bool:
+        """Whether training ran to its end (``test_metrics.json`` is written last)."""
+        return self.file(self.TEST_METRICS).is_file()
 
     def load_weights(self) -> dict[str, torch.Tensor]:
         if not self.file(self.MODEL).is_file():
