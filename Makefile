@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+# The data root of every make target: the project's local dataset mirror (see README, "Data").
 export RNNKIT_DATA ?= $(abspath ../shared/datasets)
 
 .PHONY: install test demo lint bench clean
@@ -13,10 +14,13 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): $(PY) pyproject.toml
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q torch==2.13.0
-	$(PY) -m pip install -q -e ".[test]"
-	touch $(STAMP)
+	@echo "Installing into $(VENV): pip, then torch 2.13.0 (the CPU build), then rnnkit with its test, plot"
+	@echo "and image extras. The first time takes about 2 minutes (torch alone is ~200 MB); later runs skip it."
+	@echo "[1/3] pip" && $(PY) -m pip install -q --upgrade pip
+	@echo "[2/3] torch==2.13.0" && $(PY) -m pip install -q torch==2.13.0
+	@echo "[3/3] rnnkit (-e .[test,plots,images])" && $(PY) -m pip install -q -e ".[test,plots,images]"
+	@touch $(STAMP)
+	@echo "Installed. To use rnnkit from this shell: source $(VENV)/bin/activate"
 
 install: $(STAMP)
 
