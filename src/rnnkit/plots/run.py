@@ -1,9 +1,9 @@
 """Plot a run folder: draw what it holds into it, as PNG, through :class:`~rnnkit.training.RunFolder`.
 
-What is drawn today: the loss curves from ``log.csv`` (``loss_curves.png``), with the best epoch of
-``metrics.json`` marked. Run folders do not keep test-set predictions, so there is no confusion
-matrix to draw from one yet. A run still in progress can be plotted: every file read here is written
-atomically by the trainer.
+What is drawn: the loss curves from ``log.csv`` (``loss_curves.png``), with the best epoch of
+``metrics.json`` marked; and for a finished classifier run, its test-split confusion matrix from the
+counts in ``test_metrics.json`` (``confusion_matrix.png``). A run still in progress can be plotted: every
+file read here is written atomically by the trainer.
 
 Example:
     >>> import tempfile
@@ -21,6 +21,7 @@ from typing import Any
 
 from ..training.run_folder import RunFolder
 from .canvas import to_png
+from .confusion import confusion_figure
 from .loss_curves import loss_curves_figure, read_log
 
 
@@ -54,4 +55,11 @@ def plot_run(run_dir: str | Path) -> list[Path]:
     figure = loss_curves_figure(
         read_log(log), title=title, best_epoch=metrics.get("best_epoch"), monitor=metrics.get("monitor")
     )
-    return [run.write_png(RunFolder.LOSS_PLOT, to_png(figure))]
+    written = [run.write_png(RunFolder.LOSS_PLOT, to_png(figure))]
+    test = _read_optional(run, RunFolder.TEST_METRICS)
+    if "test_confusion" in test and "class_names" in test:
+        confusion = confusion_figure(
+            test["test_confusion"], test["class_names"], title=f"{task}: test-split confusion matrix"
+        )
+        written.append(run.write_png(RunFolder.CONFUSION_PLOT, to_png(confusion)))
+    return written

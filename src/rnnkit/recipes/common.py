@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
@@ -47,6 +48,29 @@ class ClassificationTask:
 
     def metrics(self, model: nn.Module, batch: Sequence[Tensor | None]) -> dict[str, tuple[Tensor, Tensor]]:
         return {"accuracy": self.accuracy_of(*self.logits(model, batch))}
+
+    def confusion(self, model: nn.Module, split: Any) -> list[list[int]]:
+        """Counts ``(C, C)`` over a :class:`~rnnkit.recipes.base.Split`: row = true class, column = predicted
+        (C = 2 for one logit). One more pass over the split, in eval mode and without gradients."""
+        from torch.utils.data import DataLoader
+
+        classes = max(self.num_classes, 2)
+        counts = torch.zeros(classes, classes, dtype=torch.long)
+        if split.batch_sampler is not None:
+            loader = DataLoader(split.dataset, batch_sampler=split.batch_sampler, collate_fn=split.collate_fn)
+        else:
+            loader = DataLoader(split.dataset, batch_size=256, collate_fn=split.collate_fn)
+        device = next(model.parameters()).device
+        was_training = model.training
+        model.eval()
+        with torch.no_grad():
+            for x, lengths, labels in loader:
+                logits = model(x.to(device), lengths)
+                predicted = (logits.squeeze(-1) > 0).long() if self.num_classes == 1 else logits.argmax(-1)
+                flat = labels.long().cpu() * classes + predicted.cpu()
+                counts += torch.bincount(flat, minlength=classes * classes).view(classes, classes)
+        model.train(was_training)
+        return counts.tolist()
 
     def evaluate_batch(
         self, model: nn.Module, batch: Sequence[Tensor | None]
@@ -110,3 +134,21 @@ class MSETask:
     def compute_loss(self, model: nn.Module, batch: tuple[Tensor, Tensor]) -> tuple[Tensor, int]:
         x, y = batch
         return F.mse_loss(model(x), y), len(x)
+
+
+def confusion_report(
+    task: ClassificationTask, model: nn.Module, split: Any, class_names: Sequence[str], run: Any, title: str
+) -> dict[str, Any]:
+    """The test split's confusion counts for the summary, and ``confusion_matrix.png`` in ``run`` (rank 0)
+    when matplotlib is there (otherwise the summary says why there is no plot)."""
+    from ..plots import PlotsUnavailableError, confusion_figure, to_png
+
+    counts = task.confusion(model, split)
+    figures: dict[str, Any] = {"test_confusion": counts, "class_names": list(class_names)}
+    if run is not None:
+        try:
+            figure = confusion_figure(counts, class_names, title=title)
+            figures["confusion_plot"] = str(run.write_png(run.CONFUSION_PLOT, to_png(figure)))
+        except PlotsUnavailableError as error:
+            figures["plot_unavailable"] = str(error)
+    return figures

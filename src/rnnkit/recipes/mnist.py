@@ -23,6 +23,7 @@ from .base import Prepared, Recipe, Split
 if TYPE_CHECKING:  # torch is imported where it is used, so that listing the tasks does not load it
     from torch import nn
 
+    from ..training.run_folder import RunFolder
     from .common import ClassificationTask, ImageSequences
 
 
@@ -168,6 +169,16 @@ class MnistRecipe(Recipe):
         from .common import ClassificationTask
 
         return ClassificationTask(num_classes=10)
+
+    def report(
+        self, config: MnistConfig, model: nn.Module, prepared: Prepared, run: RunFolder | None
+    ) -> dict[str, Any]:
+        """The test split's confusion matrix: counts in the summary, ``confusion_matrix.png`` in the run."""
+        from .common import confusion_report
+
+        digits = tuple(str(d) for d in range(10))
+        title = "MNIST test digits: true digit (rows) against predicted (columns)"
+        return confusion_report(self.task(config), model, prepared.test, digits, run, title)
 
     def predict(
         self,

@@ -244,6 +244,21 @@ class SentimentRecipe(Recipe):
             encode(texts, artifacts["vocab"], config.data), labels, config.train.batch_size, False
         )
 
+    def report(
+        self, config: SentimentConfig, model: nn.Module, prepared: Prepared, run: RunFolder | None
+    ) -> dict[str, Any]:
+        """The test split's confusion matrix: counts in the summary, ``confusion_matrix.png`` in the run."""
+        from .common import confusion_report
+
+        return confusion_report(
+            self.task(config),
+            model,
+            prepared.test,
+            ("negative", "positive"),
+            run,
+            "IMDB test reviews: true sentiment (rows) against predicted (columns)",
+        )
+
     def predict(
         self,
         config: SentimentConfig,

@@ -18,6 +18,8 @@
 ``forecast.png``        a forecasting recipe's plot of held-out series and forecasts
 ``loss_curves.png``     the loss (and validation metric) per epoch, drawn from ``log.csv``
                         (:func:`rnnkit.plots.plot_run`)
+``confusion_matrix.png`` a classifier's test-split confusion matrix (its counts are in
+                        ``test_metrics.json``: ``test_confusion``, ``class_names``)
 ``.lock``               held (``flock``) by the process that is writing the run
 ======================  ===========================================================================
 
@@ -82,6 +84,7 @@ class RunFolder:
     TEST_METRICS = "test_metrics.json"
     FORECAST_PLOT = "forecast.png"
     LOSS_PLOT = "loss_curves.png"
+    CONFUSION_PLOT = "confusion_matrix.png"
     LOCK = ".lock"
 
     def __init__(self, path: str | Path, task: str | None = None, preset: str | None = None) -> None:
