@@ -35,3 +35,11 @@ def test_console_entry_point_runs():
         [sys.executable, "-m", "rnnkit.cli", "--version"], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0 and result.stdout.startswith("rnnkit ")
+
+
+def test_quick_says_what_it_is_for_where_it_prints(tmp_path, capsys):
+    assert main(["train", "sine", "--quick", "--quiet", "--out", str(tmp_path / "run")]) == 0
+    out = capsys.readouterr().out
+    start, end = out.index("--quick:"), out.rindex("(--quick:")
+    assert "checks the whole pipeline" in out[start:] and "near chance" in out[end:]
+    assert "data.series=128 train.epochs=2" in out  # the settings it changed
