@@ -4,7 +4,9 @@
 - N vs N: :class:`SequenceTagger` (softmax or :class:`LinearChainCRF` head).
 - 1 vs N: :class:`ConditionalGenerator`; :class:`LanguageModel` for next-token generation.
 - N vs M: :class:`Seq2Seq` with :class:`BahdanauAttention` or :class:`LuongAttention`.
-- Forecasting: :class:`Forecaster` (direct or autoregressive, optional Gaussian output).
+- Forecasting: :class:`Forecaster` (direct or autoregressive, optional Gaussian output); :class:`SegRNN`
+  (segment-wise GRU with :class:`RevIN` and channel independence, Lin et al. 2023); :class:`DLinear`
+  (the linear baseline over a trend/remainder :func:`decompose`).
 
 Decoding (:func:`greedy_decode`, :func:`sample_decode`, :func:`beam_search`) is model-agnostic.
 """
@@ -17,16 +19,25 @@ if TYPE_CHECKING:
     from .attention import BahdanauAttention, LuongAttention
     from .beam import BeamResult, beam_search
     from .classifier import ClassifierConfig, SequenceClassifier
+    from .config import SegRNNConfig
     from .crf import LinearChainCRF
     from .decoding import greedy_decode, sample_decode
+    from .decomposition import DLinear, decompose
     from .encoder import LAYERS_BY_CELL, RNNConfig, build_rnn
     from .forecaster import Forecaster, ForecasterConfig
     from .generator import ConditionalGenerator, GeneratorConfig
     from .language_model import LanguageModel, LanguageModelConfig
+    from .revin import RevIN
+    from .segrnn import SegRNN
     from .seq2seq import Seq2Seq, Seq2SeqConfig
     from .tagger import SequenceTagger, TaggerConfig
 
 __all__ = [
+    "DLinear",
+    "RevIN",
+    "SegRNN",
+    "SegRNNConfig",
+    "decompose",
     "LAYERS_BY_CELL",
     "BahdanauAttention",
     "BeamResult",
@@ -52,6 +63,11 @@ __all__ = [
 ]
 
 _EXPORTS = {
+    "DLinear": ".decomposition",
+    "decompose": ".decomposition",
+    "RevIN": ".revin",
+    "SegRNN": ".segrnn",
+    "SegRNNConfig": ".config",
     "BahdanauAttention": ".attention",
     "LuongAttention": ".attention",
     "BeamResult": ".beam",

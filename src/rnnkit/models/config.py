@@ -271,3 +271,41 @@ class ForecasterConfig:
 
     def __post_init__(self) -> None:
         check_probability("ForecasterConfig", "dropout", self.dropout)
+
+
+@dataclass(frozen=True)
+class SegRNNConfig:
+    """A SegRNN forecaster (see :class:`~rnnkit.models.segrnn.SegRNN`).
+
+    Attributes:
+        channels: C, series in the window (each forecast; channel independence).
+        lookback: L, steps in the window; a multiple of ``segment``.
+        horizon: H, steps forecast; a multiple of ``segment``.
+        segment: w, steps per segment (the paper uses 48 on hourly data).
+        hidden_size: d, the segment embedding and GRU size (the paper: 512).
+        dropout: on the decoder's output, in training.
+        revin: reversible instance normalisation of each window.
+    """
+
+    channels: int
+    lookback: int = 96
+    horizon: int = 96
+    segment: int = 48
+    hidden_size: int = 512
+    dropout: float = 0.0
+    revin: bool = True
+
+    def __post_init__(self) -> None:
+        for name in ("channels", "lookback", "horizon", "segment"):
+            check_positive("SegRNNConfig", name, getattr(self, name))
+        check_positive("SegRNNConfig", "hidden_size", self.hidden_size)
+        if self.hidden_size < 2:
+            raise ValueError(
+                f"SegRNNConfig.hidden_size must be >= 2 (position + channel halves), got {self.hidden_size}."
+            )
+        for name in ("lookback", "horizon"):
+            if getattr(self, name) % self.segment:
+                raise ValueError(
+                    f"SegRNNConfig.{name}={getattr(self, name)} must be a multiple of segment={self.segment}."
+                )
+        check_probability("SegRNNConfig", "dropout", self.dropout)
