@@ -17,6 +17,7 @@ from .._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .attention import BahdanauAttention, LuongAttention
+    from .baselines import drift, naive, seasonal_naive
     from .beam import BeamResult, beam_search
     from .classifier import ClassifierConfig, SequenceClassifier
     from .config import SegRNNConfig
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
     from .tagger import SequenceTagger, TaggerConfig
 
 __all__ = [
+    "drift",
+    "naive",
+    "seasonal_naive",
     "DLinear",
     "RevIN",
     "SegRNN",
@@ -63,6 +67,9 @@ __all__ = [
 ]
 
 _EXPORTS = {
+    "drift": ".baselines",
+    "naive": ".baselines",
+    "seasonal_naive": ".baselines",
     "DLinear": ".decomposition",
     "decompose": ".decomposition",
     "RevIN": ".revin",
