@@ -57,3 +57,18 @@ def test_cross_rank_reduction_adds_sums_and_counts() -> None:
     rank1.all_reduce(lambda t: flats.setdefault("rank1", t.clone()), names)
     rank0.all_reduce(lambda t: t + flats["rank1"], names)  # what all-reduce(SUM) computes
     assert rank0.compute() == pytest.approx({"accuracy": 0.75, "loss": 0.6})
+
+
+def test_forecast_errors_are_exact_over_uneven_batches():
+    from rnnkit.training import MetricSums, forecast_errors
+
+    forecast, targets = torch.randn(7, 5, 3, dtype=torch.float64), torch.randn(7, 5, 3, dtype=torch.float64)
+    sums = MetricSums()
+    for start, stop in ((0, 4), (4, 6), (6, 7)):  # a short last batch counts like any other values
+        sums.update(forecast_errors(forecast[start:stop], targets[start:stop]))
+    figures = sums.compute()
+    error = (forecast - targets).numpy()
+    assert figures["mse"] == pytest.approx(float((error**2).mean()), rel=1e-12)
+    assert figures["mae"] == pytest.approx(float(abs(error).mean()), rel=1e-12)
+    with pytest.raises(ValueError, match="differ"):
+        forecast_errors(forecast, targets[:, :4])

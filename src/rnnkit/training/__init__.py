@@ -26,7 +26,15 @@ if TYPE_CHECKING:
     from .run_folder import RunFolder
     from .state import seed_everything
     from .step import NonFiniteLossError, clip_gradients
-    from .task import FunctionTask, MetricSums, Task, accuracy, binary_accuracy, mean_loss
+    from .task import (
+        FunctionTask,
+        MetricSums,
+        Task,
+        accuracy,
+        binary_accuracy,
+        forecast_errors,
+        mean_loss,
+    )
     from .trainer import Trainer
 
 __all__ = [
@@ -46,6 +54,7 @@ __all__ = [
     "accuracy",
     "apply_overrides",
     "binary_accuracy",
+    "forecast_errors",
     "clip_gradients",
     "from_dict",
     "load_toml",
@@ -80,6 +89,7 @@ _EXPORTS = {
     "MetricSums": ".task",
     "Task": ".task",
     "accuracy": ".task",
+    "forecast_errors": ".task",
     "binary_accuracy": ".task",
     "mean_loss": ".task",
     "Trainer": ".trainer",

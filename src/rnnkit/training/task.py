@@ -172,6 +172,25 @@ def binary_accuracy(logits: Tensor, targets: Tensor) -> tuple[Tensor, Tensor]:
     return hits.sum().to(torch.float32), torch.tensor(float(targets.numel()), device=targets.device)
 
 
+def forecast_errors(forecast: Tensor, targets: Tensor) -> dict[str, tuple[Tensor, Tensor]]:
+    """Squared and absolute errors of a forecast, summed over every value, as ``{"mse", "mae"}`` pairs.
+
+    MSE = sum (y_hat - y)^2 / N and MAE = sum |y_hat - y| / N over all N = B * H * C values of every
+    window (the LTSF protocol's figures, here exact over an epoch and across ranks).
+
+    Shapes:
+        forecast, targets ``(B, H, C)`` (any equal shapes).
+    """
+    if forecast.shape != targets.shape:
+        raise ValueError(
+            f"forecast_errors: forecast {tuple(forecast.shape)} and targets {tuple(targets.shape)} differ; "
+            "expected the same (batch, horizon, channels)."
+        )
+    error = (forecast - targets).detach().to(torch.float64)
+    count = torch.tensor(float(error.numel()), dtype=torch.float64, device=error.device)
+    return {"mse": (error.square().sum(), count), "mae": (error.abs().sum(), count)}
+
+
 def mean_loss(loss: Tensor, count: int | Tensor) -> tuple[Tensor, Tensor | float]:
     """A batch's mean loss as ``(loss * count, count)``, so epoch means weigh every example equally."""
     return loss.detach() * count, count
