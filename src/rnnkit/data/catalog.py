@@ -6,8 +6,14 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .datasets.airline import AIRLINE
+from .datasets.ett import ETT
 from .datasets.imdb import IMDB_ARCHIVE, IMDB_REPACKS, imdb_structural_check
 from .datasets.mnist import MNIST_NPZ, MNIST_REPACKS, mnist_structural_check
+from .datasets.pm25 import PM25_CSV, PM25_REPACKS, pm25_structural_check
+from .datasets.published_csv import PublishedCsv
+from .datasets.sunspots import SUNSPOTS
+from .datasets.weather import WEATHER
 from .download import RemoteFile, data_root, fetch, sha256_of
 
 
@@ -21,9 +27,19 @@ class CatalogEntry:
     used_by: str
 
 
+def _published(dataset: PublishedCsv, used_by: str) -> CatalogEntry:
+    return CatalogEntry(dataset.remote, dataset.repacks, dataset.check, used_by)
+
+
 CATALOG = {
     "imdb": CatalogEntry(IMDB_ARCHIVE, IMDB_REPACKS, imdb_structural_check, "sentiment"),
     "mnist": CatalogEntry(MNIST_NPZ, MNIST_REPACKS, mnist_structural_check, "mnist"),
+    "sunspots": _published(SUNSPOTS, "forecast"),
+    "airline": _published(AIRLINE, "forecast"),
+    "pm25": CatalogEntry(PM25_CSV, PM25_REPACKS, pm25_structural_check, "forecast"),
+    "etth1": _published(ETT["ETTh1"], "forecast"),
+    "etth2": _published(ETT["ETTh2"], "forecast"),
+    "weather": _published(WEATHER, "forecast"),
 }
 
 
