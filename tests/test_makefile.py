@@ -19,6 +19,6 @@ def test_install_announces_each_step_and_the_time_it_takes():
     )
     recipe = result.stdout
     assert "about 2 minutes" in recipe and "torch 2.13.0" in recipe
-    steps = [line for line in recipe.splitlines() if line.startswith("echo \"[")]
+    steps = [line for line in recipe.splitlines() if line.startswith('echo "[')]
     assert [s.split("]")[0] for s in steps] == ['echo "[1/3', 'echo "[2/3', 'echo "[3/3']
     assert "source .venv/bin/activate" in recipe
