@@ -226,3 +226,15 @@ def test_colour_only_on_a_terminal(monkeypatch):
     assert error_line(ValueError("x"), io.StringIO()) == "rnnkit: error: x"
     monkeypatch.setenv("NO_COLOR", "1")
     assert "\033[" not in error_line(ValueError("x"), Terminal())
+
+
+def test_a_run_with_no_epoch_yet_says_how_to_resume_it(tmp_path, capsys, monkeypatch):
+    def killed(self, *args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Trainer, "_run_epoch", killed)
+    run = tmp_path / "run"
+    assert main([*QUICK_SINE, "--out", str(run)]) == 130
+    monkeypatch.undo()
+    code, err = run_cli(["predict", str(run), "0,0.5,1"], capsys)
+    assert_one_error_line(code, err, "model.safetensors", f"rnnkit train sine --out {run} --resume")

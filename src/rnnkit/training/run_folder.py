@@ -261,7 +261,7 @@ class RunFolder:
         if not self.file(self.MODEL).is_file():
             raise CheckpointError(
                 f"{self.path} has no {self.MODEL}: the run has not completed an epoch yet. "
-                f"Resume it with `rnnkit train <task> --out {self.path} --resume`."
+                f"Resume it with `rnnkit train {self.task or '<task>'} --out {self.path} --resume`."
             )
         return load_weights(self.file(self.MODEL))
 
