@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ..config import check_field_types
 
 OPTIMIZERS = ("adam", "adamw", "sgd")
-SCHEDULERS = ("none", "plateau", "cosine")
+SCHEDULERS = ("none", "plateau", "cosine", "exponential")
 PRECISIONS = ("fp32", "bf16", "fp16")
 DEVICES = ("auto", "cpu", "cuda")
 MONITOR_MODES = ("min", "max")
@@ -56,9 +56,11 @@ class TrainConfig:
             ``lr_e = min_lr + (lr - min_lr) * (1 + cos(pi * (e - 1) / epochs)) / 2`` for 1-based epoch e);
             ``plateau`` (after each epoch, multiply the lr by ``plateau_factor`` once ``monitor`` has not
             improved by more than ``min_delta`` for more than ``plateau_patience`` epochs; never below
-            ``min_lr``).
-        min_lr: the floor of both schedules.
+            ``min_lr``); ``exponential`` (after each epoch, multiply the lr by ``lr_decay``:
+            ``lr_e = lr * lr_decay^(e-1)``).
+        min_lr: the floor of the cosine and plateau schedules.
         plateau_factor: lr multiplier of the plateau schedule, in (0, 1).
+        lr_decay: lr multiplier per epoch of the exponential schedule, in (0, 1].
         plateau_patience: epochs without improvement that the plateau schedule tolerates.
         clip_norm: rescale the gradients so that their global L2 norm is at most this; None = off.
         clip_value: clamp every gradient entry to ``[-clip_value, clip_value]`` (before ``clip_norm``);
@@ -95,6 +97,7 @@ class TrainConfig:
     scheduler: str = "none"
     min_lr: float = 0.0
     plateau_factor: float = 0.1
+    lr_decay: float = 0.5
     plateau_patience: int = 2
     clip_norm: float | None = None
     clip_value: float | None = None
@@ -127,6 +130,8 @@ class TrainConfig:
         _at_least("early_stopping_patience", self.early_stopping_patience, 0)
         for name in ("lr", "clip_norm", "clip_value"):
             _at_least(name, getattr(self, name), 0, strict=True)
+        if not 0.0 < self.lr_decay <= 1.0:
+            raise ValueError(f"TrainConfig.lr_decay: expected a value in (0, 1], got {self.lr_decay}.")
         if not 0.0 < self.plateau_factor < 1.0:
             raise ValueError(
                 f"TrainConfig.plateau_factor: expected a value in (0, 1), got {self.plateau_factor}."
@@ -144,7 +149,7 @@ class TrainConfig:
                 f"optimizer={self.optimizer!r}, momentum={self.momentum}. "
                 "Set momentum (e.g. 0.9) or nesterov=False."
             )
-        if self.min_lr >= self.lr and self.scheduler != "none":
+        if self.min_lr >= self.lr and self.scheduler in ("cosine", "plateau"):
             raise ValueError(
                 f"TrainConfig.min_lr: expected a value below lr={self.lr} for scheduler={self.scheduler!r}, "
                 f"got {self.min_lr}. Lower min_lr or raise lr."

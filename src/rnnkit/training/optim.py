@@ -6,6 +6,8 @@ epoch trained with:
 - ``none``: constant ``lr``.
 - ``cosine``: ``lr_e = min_lr + (lr - min_lr) * (1 + cos(pi * (e - 1) / epochs)) / 2`` for the 1-based
   epoch ``e`` (torch's CosineAnnealingLR with ``T_max = epochs``).
+- ``exponential``: ``lr_e = lr * lr_decay^(e - 1)`` (torch's ExponentialLR; with ``lr_decay=0.5`` the
+  halving per epoch of the widely used LTSF forecasting code, its ``lradj="type1"``).
 - ``plateau``: torch's ReduceLROnPlateau on ``monitor``: an epoch is an improvement when it beats
   the best value so far by more than ``min_delta`` (absolute); after more than ``plateau_patience``
   epochs in a row without one, the lr is multiplied by ``plateau_factor`` (never below ``min_lr``)
@@ -69,6 +71,8 @@ def build_scheduler(optimizer: torch.optim.Optimizer, config: TrainConfig) -> Sc
         return torch.optim.lr_scheduler.CosineAnnealingLR(
             optimizer, T_max=config.epochs, eta_min=config.min_lr
         )
+    if config.scheduler == "exponential":
+        return torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=config.lr_decay)
     if config.scheduler == "plateau":
         return torch.optim.lr_scheduler.ReduceLROnPlateau(
             optimizer,
@@ -79,7 +83,9 @@ def build_scheduler(optimizer: torch.optim.Optimizer, config: TrainConfig) -> Sc
             threshold_mode="abs",
             min_lr=config.min_lr,
         )
-    raise ValueError(f"scheduler: expected 'none', 'plateau' or 'cosine', got {config.scheduler!r}.")
+    raise ValueError(
+        f"scheduler: expected 'none', 'plateau', 'cosine' or 'exponential', got {config.scheduler!r}."
+    )
 
 
 def step_scheduler(scheduler: Scheduler | None, monitor_value: float | None) -> None:
