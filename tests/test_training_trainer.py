@@ -291,7 +291,9 @@ def test_exponential_schedule_multiplies_the_lr_each_epoch(tmp_path):
     from rnnkit.training import TrainConfig, Trainer
 
     x, y = torch.randn(16, 3), torch.randn(16, 1)
-    config = TrainConfig(epochs=4, batch_size=8, lr=0.8, scheduler="exponential", lr_decay=0.5, progress=False)
+    config = TrainConfig(
+        epochs=4, batch_size=8, lr=0.8, scheduler="exponential", lr_decay=0.5, progress=False
+    )
     model = torch.nn.Linear(3, 1)
     loss = lambda m, batch: torch.nn.functional.mse_loss(m(batch[0]), batch[1])  # noqa: E731
     history = Trainer(model, loss, config).fit(TensorDataset(x, y))
