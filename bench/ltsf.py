@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lookback", type=int, default=336)
     parser.add_argument("--horizon", type=int, default=96)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
-    parser.add_argument("--epochs", type=int, default=None, help="cap on epochs (default: the model's setting)")
+    parser.add_argument("--epochs", type=int, default=None, help="cap on epochs (default: the model setting)")
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument(
         "--smoke", action="store_true", help="64 windows per part, 1 epoch: checks the script"
