@@ -4,6 +4,8 @@
                         [--out DIR] [--device cpu|cuda|auto] [--quick] [--resume] [--quiet]
     rnnkit evaluate RUN [--data-dir DIR]
     rnnkit predict RUN [INPUT ...] [--file PATH ...] [--output FILE.csv|.jsonl] [--batch-size N]
+    rnnkit forecast RUN [--csv FILE] [--horizon H] [--plot FILE.png] [--output FILE.csv]
+                        [--backtest [--stride K]]
     rnnkit plot RUN
     rnnkit data list|download|verify [NAME ...] [--data-dir DIR]
     rnnkit tasks
@@ -83,6 +85,7 @@ def _train(args: argparse.Namespace) -> int:
 
     recipe = get_recipe(args.task)
     quiet = ["train.progress=false"] if args.quiet else []
+    task_flags = _task_flags(recipe, args)
     if args.resume:
         if not args.out:
             raise ValueError("--resume needs --out RUN, the run folder to continue.")
@@ -93,6 +96,7 @@ def _train(args: argparse.Namespace) -> int:
                 ("--config", args.config),
                 ("--preset", args.preset != "default"),
                 ("--device", args.device),
+                (" ".join(task_flags), bool(task_flags)),
             )
             if on
         ]
@@ -107,7 +111,7 @@ def _train(args: argparse.Namespace) -> int:
         summary = runner.resume(args.out, args.task, args.set or [], args.data_dir)
         out = args.out
     else:
-        overrides = list(args.set or []) + quiet
+        overrides = list(task_flags.values()) + list(args.set or []) + quiet
         if args.device:
             overrides.append(f"train.device={args.device}")
         toml = load_toml(args.config) if args.config else None
@@ -127,6 +131,40 @@ def _train(args: argparse.Namespace) -> int:
     for line in _next_lines(recipe, out):
         _say(line)
     return 0
+
+
+def _task_flags(recipe: Any, args: argparse.Namespace) -> dict[str, str]:
+    """The task flags given (``--csv FILE``) as ``--set`` overrides, refusing those the task lacks."""
+    overrides: dict[str, str] = {}
+    for flag in _all_task_flags():
+        value = getattr(args, _flag_dest(flag), None)
+        if value is None:
+            continue
+        if flag not in recipe.cli_options:
+            options = ", ".join(recipe.cli_options) or "none"
+            raise ValueError(
+                f"{flag} is not an option of task {recipe.name!r} (its task options: {options})."
+            )
+        key, _, extra = recipe.cli_options[flag]
+        overrides[flag] = f"{key}={value}"
+        for i, item in enumerate(extra):
+            overrides[f"{flag}#{i}"] = item
+    return overrides
+
+
+def _flag_dest(flag: str) -> str:
+    return "task_" + flag.lstrip("-").replace("-", "_")
+
+
+def _all_task_flags() -> dict[str, str]:
+    """Every task's flags and their help (``forecast: ...``), for the train parser."""
+    from .recipes.registry import TASKS, get_recipe
+
+    flags: dict[str, str] = {}
+    for name in TASKS:
+        for flag, (_, text, _) in get_recipe(name).cli_options.items():
+            flags.setdefault(flag, text)
+    return flags
 
 
 QUICK_MEANS = (
@@ -159,6 +197,52 @@ def _predict(args: argparse.Namespace) -> int:
     else:
         for row in rows:
             print(format_row(row))
+    return 0
+
+
+def _forecast(args: argparse.Namespace) -> int:
+    from .recipes.forecast_future import (
+        backtest_series,
+        forecast_future,
+        forecast_rows,
+        plot_future,
+        rows_to_csv,
+    )
+    from .recipes.predictions import check_output
+    from .recipes.runner import open_run
+
+    if args.output:
+        check_output(args.output)
+    if args.plot and not args.plot.lower().endswith(".png"):
+        raise ValueError(f"--plot {args.plot}: give a .png file name.")
+    if args.stride < 1:
+        raise ValueError(f"--stride {args.stride}: must be >= 1.")
+    trained = open_run(args.run)
+    if trained.recipe.name != "forecast":
+        raise ValueError(
+            f"{args.run} is a {trained.recipe.name!r} run; `rnnkit forecast` takes a forecast run "
+            "(rnnkit train forecast ...). Use `rnnkit predict` for this one."
+        )
+    from .atomic import atomic_write_text
+
+    if args.backtest:
+        if args.horizon is not None:
+            raise ValueError("--backtest scores the run's own horizon; drop --horizon.")
+        summary, rows = backtest_series(trained, args.csv, args.stride, args.data_dir)
+        print(json.dumps(summary, indent=2))
+        if args.output:
+            atomic_write_text(args.output, rows_to_csv(rows))
+            print(f"{len(rows)} backtest values -> {args.output}", file=sys.stderr)
+        return 0
+    result = forecast_future(trained, args.csv, args.horizon, args.data_dir)
+    rows = forecast_rows(result)
+    if args.output:
+        atomic_write_text(args.output, rows_to_csv(rows))
+        print(f"{len(rows)} forecast rows -> {args.output}", file=sys.stderr)
+    else:
+        print(rows_to_csv(rows), end="")
+    if args.plot:
+        print(f"plot -> {plot_future(result, args.plot)}", file=sys.stderr)
     return 0
 
 
@@ -277,6 +361,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--quick", action="store_true", help="a tiny run that checks the pipeline (see below)")
     train.add_argument("--resume", action="store_true", help="continue the interrupted run in --out")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
+    for flag, text in _all_task_flags().items():
+        train.add_argument(flag, dest=_flag_dest(flag), metavar="VALUE", help=text)
     train.set_defaults(handler=_train)
 
     evaluate = commands.add_parser("evaluate", help="test-split metrics of a finished run")
@@ -297,6 +383,24 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--batch-size", type=int, default=256, help="inputs per forward pass (256)")
     predict.add_argument("--data-dir")
     predict.set_defaults(handler=_predict)
+
+    forecast = commands.add_parser(
+        "forecast",
+        help="forecast past the end of a forecast run's series (or a new CSV), or backtest it",
+        description=(
+            "Forecast the rows after the end of the run's series, or of --csv FILE with the run's columns; "
+            "--backtest scores forecasts from many origins (the run's test part, or every window of FILE)."
+        ),
+    )
+    forecast.add_argument("run", help="a run folder of `rnnkit train forecast`")
+    forecast.add_argument("--csv", help="a new CSV with the run's columns (default: the run's own series)")
+    forecast.add_argument("--horizon", type=int, help="rows to forecast (default: the model's horizon)")
+    forecast.add_argument("--plot", metavar="FILE.png", help="draw history, forecast and interval")
+    forecast.add_argument("--output", metavar="FILE.csv", help="write the rows to a CSV file")
+    forecast.add_argument("--backtest", action="store_true", help="rolling-origin errors instead")
+    forecast.add_argument("--stride", type=int, default=1, help="rows between backtest origins (1)")
+    forecast.add_argument("--data-dir")
+    forecast.set_defaults(handler=_forecast)
 
     plot = commands.add_parser("plot", help="draw a run's plots (loss curves, ...) as PNG files in it")
     plot.add_argument("run")

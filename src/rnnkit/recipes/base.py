@@ -72,6 +72,9 @@ class Recipe(ABC):
     input_kind: ClassVar[str] = "text"
     """``"text"``: an input is a string (``@PATH`` reads one from a file, ``--file`` one per line);
     ``"item"``: an input names a file (a picture) or an example of the dataset (``test:N``)."""
+    cli_options: ClassVar[Mapping[str, tuple[str, str, tuple[str, ...]]]] = {}
+    """Task flags of ``rnnkit train``: ``{"--csv": ("data.path", help, extra --set overrides)}``; each is
+    a shorthand for ``--set data.path=VALUE`` (and the extra overrides)."""
     example_inputs: ClassVar[tuple[str, ...]] = ()
     """Inputs that work on any run of the task, shown in the help and the "Next:" lines."""
 

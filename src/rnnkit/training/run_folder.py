@@ -5,6 +5,11 @@
                         run), and ``config``, the whole config (its ``train`` section is the
                         TrainConfig); the only config file of a run
 ``vocab.json``          the vocabulary of a text task
+``scaler.json``         a forecasting run's StandardScaler (fitted on the training rows only)
+``series.json``         a forecasting run's columns, targets, time column and frequency, checked
+                        against a new CSV before it is forecast
+``intervals.json``      a forecasting run's prediction-interval half-widths per step ahead (split
+                        conformal, from the validation windows' errors)
 ``trainer_state.pt``    everything a resume needs, written last each epoch (the commit point): the
                         weights after the epoch, the best weights so far, optimiser, scheduler and
                         grad-scaler states, epoch, step, best metric, patience counter, history and
@@ -76,6 +81,9 @@ class RunFolder:
 
     CONFIG = "config.json"
     VOCAB = "vocab.json"
+    SCALER = "scaler.json"
+    SERIES = "series.json"
+    INTERVALS = "intervals.json"
     STATE = "trainer_state.pt"
     MODEL = "model.safetensors"
     BEST = "best.safetensors"
