@@ -23,6 +23,8 @@ def _figure(errors: Mapping[str, float]) -> str:
 
 
 def verdict_lines(summary: Mapping[str, Any]) -> list[str]:
+    if "model" not in summary:  # a run without its report (none to read)
+        return []
     model = summary["model"]
     lines = [
         f"test ({summary['test_windows_scored']} windows, standardised units): the model {_figure(model)}",
