@@ -127,3 +127,24 @@ def test_holt_winters_without_statsmodels_says_how_to_install_it(monkeypatch) ->
     monkeypatch.setattr(builtins, "__import__", no_statsmodels)
     with pytest.raises(holt_winters.HoltWintersUnavailableError, match=r"pip install 'rnnkit\[forecast\]'"):
         holt_winters.holt_winters_forecasts(np.ones(48), 36, [36], 3, 12)
+
+
+def test_the_highway_adds_a_shared_linear_map_of_the_last_q_values() -> None:
+    torch.manual_seed(0)
+    core = DLinear(10, 3)
+    model = WindowForecaster(core, channels=2, highway=4, horizon=3).eval()
+    x = torch.randn(5, 10, 2)
+    expected = core(x) + (model.highway(x[:, -4:, :].transpose(1, 2))).transpose(1, 2)
+    torch.testing.assert_close(model(x), expected)
+    with torch.no_grad():  # a zero core: the output is the highway alone, column by column
+        for p in core.parameters():
+            p.zero_()
+        model.highway.weight.zero_()
+        model.highway.weight[:, -1] = 1.0
+        model.highway.bias.zero_()
+    torch.testing.assert_close(model(x), x[:, -1:, :].expand(-1, 3, -1))
+
+
+def test_a_highway_needs_its_horizon() -> None:
+    with pytest.raises(ValueError, match="highway needs its horizon"):
+        WindowForecaster(DLinear(4, 2), channels=1, highway=2)

@@ -7,12 +7,15 @@ For a window x ``(B, L, C)`` and a core ``f`` that maps ``(B', L, C') -> (B', H,
     channel independence: (B, L, C) -> (B*C, L, 1), so every column is its own series through shared
                           weights, and back: (B*C, H, 1) -> (B, H, C)
     core:                 y' = f(x')
+    highway (q > 0):      y' += W_hw x'[L-q : L] + b_hw     per column, shared weights W_hw: (H, q)
     RevIN inverse:        y = denormalise(y')        mean; a Gaussian scale is multiplied by sigma / gamma
     targets:              y[..., targets]            (B, H, K)
 
 These are the ideas that make a recurrent forecaster competitive on the long-horizon benchmarks (Kim et
 al. 2022; Nie et al. 2023; Lin et al. 2023). SegRNN and DLinear are channel independent by themselves, and
-SegRNN normalises its windows, so they are wrapped with both switches off.
+SegRNN normalises its windows, so they are wrapped with both switches off. The highway is LSTNet's linear
+autoregressive component (Lai et al. 2018): a linear map of the last q values added to the network's
+output, so the scale of the forecast follows the input even where the network saturates.
 
 Example:
     >>> import torch
@@ -41,6 +44,8 @@ class WindowForecaster(nn.Module):
         targets: Sequence[int] | None = None,
         revin: bool = False,
         channel_independent: bool = False,
+        highway: int = 0,
+        horizon: int | None = None,
     ) -> None:
         super().__init__()
         self.core = core
@@ -54,6 +59,10 @@ class WindowForecaster(nn.Module):
         self.all_targets = chosen == tuple(range(channels))
         self.revin = RevIN(channels) if revin else None
         self.channel_independent = channel_independent
+        if highway and (horizon is None or highway < 0):
+            raise ValueError("WindowForecaster: a highway needs its horizon (rows forecast) and q >= 1.")
+        self.highway_rows = highway
+        self.highway = nn.Linear(highway, horizon) if highway and horizon else None
 
     def forward(self, x: Tensor) -> Tensor | tuple[Tensor, Tensor]:
         if x.dim() != 3 or x.shape[-1] != self.channels:
@@ -64,6 +73,10 @@ class WindowForecaster(nn.Module):
         stats = None
         if self.revin is not None:
             x, stats = self.revin.normalise(x)
+        highway = None
+        if self.highway is not None:
+            recent = x[:, -self.highway_rows :, :].transpose(1, 2)  # (B, C, q)
+            highway = self.highway(recent).transpose(1, 2)  # (B, H, C)
         if self.channel_independent:
             x = x.transpose(1, 2).reshape(batch * self.channels, -1, 1)  # (B*C, L, 1)
         out = self.core(x)
@@ -71,6 +84,8 @@ class WindowForecaster(nn.Module):
         if self.channel_independent:
             mean = self._gather(mean, batch)
             scale = self._gather(scale, batch) if scale is not None else None
+        if highway is not None:
+            mean = mean + highway
         if stats is not None and self.revin is not None:
             mean = self.revin.denormalise(mean, stats)
             if scale is not None:

@@ -76,6 +76,11 @@ class ForecastRecipe(Recipe):
                 f"model.gaussian and model.mode=autoregressive are heads of model.architecture=rnn, not "
                 f"{model.architecture!r}."
             )
+        if model.highway > data.lookback or (model.highway and model.architecture == "segrnn"):
+            raise ValueError(
+                f"model.highway={model.highway}: the highway reads the last rows of the look-back "
+                f"(data.lookback={data.lookback}), for model.architecture rnn or dlinear."
+            )
         if model.mode == "autoregressive" and model.rnn.bidirectional:
             raise ValueError(
                 "model.mode=autoregressive steps forward in time; set model.rnn.bidirectional=false."
@@ -153,6 +158,8 @@ class ForecastRecipe(Recipe):
                 channels,
                 info.target_indices,
                 revin=model.revin,
+                highway=model.highway,
+                horizon=data.horizon,
             )
         from ..models.forecaster import Forecaster
 
@@ -168,7 +175,13 @@ class ForecastRecipe(Recipe):
             )
         )
         return WindowForecaster(
-            rnn_core, channels, info.target_indices, model.revin, model.channel_independent
+            rnn_core,
+            channels,
+            info.target_indices,
+            model.revin,
+            model.channel_independent,
+            highway=model.highway,
+            horizon=data.horizon,
         )
 
     def task(self, config: ForecastConfig) -> ForecastTask:

@@ -130,6 +130,8 @@ class ForecastModel:
             DLinear always are).
         segment: ``segrnn``'s segment length w (look-back and horizon are multiples of it).
         kernel: ``dlinear``'s moving-average width.
+        highway: LSTNet's linear highway: a linear map of the last ``highway`` rows of the window added to
+            the forecast (0: none; ``rnn``, ``dlinear``).
         dropout: before the output head, in training.
     """
 
@@ -142,6 +144,7 @@ class ForecastModel:
     channel_independent: bool = False
     segment: int = 48
     kernel: int = 25
+    highway: int = 0
     dropout: float = 0.0
 
     def __post_init__(self) -> None:
@@ -152,6 +155,10 @@ class ForecastModel:
         if not (isinstance(self.kernel, int) and self.kernel >= 1 and self.kernel % 2 == 1):
             raise ValueError(f"model.kernel must be an odd int >= 1, got {self.kernel!r}.")
         check_probability("model", "dropout", self.dropout)
+        if not (isinstance(self.highway, int) and self.highway >= 0):
+            raise ValueError(
+                f"model.highway must be an int >= 0 (rows of the look-back), got {self.highway!r}."
+            )
 
 
 @dataclass(frozen=True)
@@ -262,7 +269,8 @@ PRESETS: dict[str, ForecastConfig] = {
     ),
     "sunspots": _preset(
         _DEFAULT,
-        data=ForecastData(source="sunspots", lookback=120, horizon=12),
+        # 12 years: the look-back holds one whole ~11-year cycle, which seasonal naive repeats
+        data=ForecastData(source="sunspots", lookback=144, horizon=12),
         model=ForecastModel(rnn=RNNConfig(cell="lstm", hidden_size=64)),
         train=replace(_DEFAULT.train, epochs=40, batch_size=64, lr=3e-3, early_stopping_patience=8),
     ),
