@@ -219,6 +219,9 @@ _SEGRNN = ForecastModel(
     architecture="segrnn", rnn=RNNConfig(cell="gru", hidden_size=512), loss="mae", dropout=0.5, segment=48
 )
 
+# chosen on the airline preset's validation year (1958) over seeds 0-2, see docs/results.md
+_AIRLINE_MODEL = ForecastModel(rnn=RNNConfig(cell="lstm", hidden_size=64), highway=12)
+
 PRESETS: dict[str, ForecastConfig] = {
     "default": _DEFAULT,
     # the textbook example: a window of 10 values, one step ahead; the report rolls 30 steps forward
@@ -250,10 +253,10 @@ PRESETS: dict[str, ForecastConfig] = {
     # the Darts LSTM example's protocol: test 1959-1960 (6-month forecasts), validation 1958
     "airline": _preset(
         _DEFAULT,
-        data=ForecastData(  # look-back 12 over 24: the lower validation MSE over seeds 0-2 (results.md)
+        data=ForecastData(
             source="airline", lookback=12, horizon=6, split="rows", validation_rows=12, test_rows=24
         ),
-        model=ForecastModel(rnn=RNNConfig(cell="lstm", hidden_size=32)),
+        model=_AIRLINE_MODEL,
         train=replace(_DEFAULT.train, epochs=300, batch_size=16, lr=3e-3, early_stopping_patience=50),
         report=ForecastReport(level=0.8),  # 7 validation windows: enough for 80%, not for 90%
     ),
@@ -263,7 +266,7 @@ PRESETS: dict[str, ForecastConfig] = {
         data=ForecastData(
             source="airline", lookback=12, horizon=6, split="rows", validation_rows=12, test_rows=36
         ),
-        model=ForecastModel(rnn=RNNConfig(cell="lstm", hidden_size=32)),
+        model=_AIRLINE_MODEL,
         train=replace(_DEFAULT.train, epochs=300, batch_size=16, lr=3e-3, early_stopping_patience=50),
         report=ForecastReport(rollout=36, level=0.8),
     ),
