@@ -96,7 +96,7 @@ def select_columns(
     series: Series, targets: tuple[str, ...], features: tuple[str, ...] | str | None
 ) -> Series:
     """``series`` with ``targets`` as its targets and only the ``features`` and targets as columns
-    (``None`` or ``"all"``: every column), in the series' column order."""
+    (``None``: the targets alone; ``"all"``: every column), in the series' column order."""
     where = f"{series.source}: " if series.source else ""
     unknown = [
         name
@@ -108,11 +108,8 @@ def select_columns(
             f"{where}no column(s) {unknown}; the columns are {list(series.columns)}. Fix --target/--features "
             "(data.target, data.features)."
         )
-    keep = (
-        list(range(len(series.columns)))
-        if not isinstance(features, tuple)
-        else [i for i, c in enumerate(series.columns) if c in features or c in targets]
-    )
+    chosen = set(targets) | (set(features) if isinstance(features, tuple) else set())
+    keep = [i for i, c in enumerate(series.columns) if features == "all" or c in chosen]
     if keep == list(range(len(series.columns))) and targets == series.targets:
         return series
     columns = tuple(series.columns[i] for i in keep)

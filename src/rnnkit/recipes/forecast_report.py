@@ -266,7 +266,8 @@ def _plot(
                 scaler.inverse_transform(v, info.targets)[:, 0] for v in (z, z - width, z + width)
             )
             origin = int(test.origins[-1])
-            history = column[origin - config.data.lookback : origin]
+            shown = min(origin, max(config.data.lookback, 4 * config.data.horizon, 48))  # context to read
+            history = column[origin - shown : origin]
             level = figures["intervals"]["level"]
             banded = bool(np.isfinite(width).all())
             figure = forecast_figure(
@@ -278,7 +279,7 @@ def _plot(
                 title=f"{target}: the last test window's forecast"
                 + (f", {level:.0%} conformal interval" if banded else ""),
                 y_label=target,
-                history_label=f"observed (the look-back of {config.data.lookback} rows)",
+                history_label=f"observed (the model reads the last {config.data.lookback} rows)",
                 interval_label=f"{level:.0%} prediction interval",
             )
         return {"plot": str(run.write_png(run.FORECAST_PLOT, to_png(figure)))}
