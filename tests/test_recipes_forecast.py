@@ -114,6 +114,12 @@ def test_the_sine_preset_learns_far_below_naive_and_rolls_out_30_steps(tmp_path,
         ]
     )
     assert code == 0, capsys.readouterr().err
+    printed = capsys.readouterr().out
+    assert (
+        f"rnnkit forecast {out} --plot {out}/future.png" in printed
+    )  # the "Next:" line, runnable as printed
+    assert main(["forecast", str(out), "--plot", str(out / "future.png"), "--horizon", "30"]) == 0
+    assert (out / "future.png").is_file()
     summary = json.loads((out / "test_metrics.json").read_text())
     naive = summary["baselines"]["naive"]["mse"]
     assert summary["test_mse"] < naive / 5, (summary["test_mse"], naive)

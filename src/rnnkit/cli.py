@@ -73,6 +73,7 @@ def _next_lines(recipe: Any, out: str) -> list[str]:
     lines = [f"Next: rnnkit evaluate {run}", f"      rnnkit plot {run}"]
     if recipe.example_inputs:
         lines.append(f"      rnnkit predict {run} {' '.join(recipe.example_inputs)}")
+    lines += [f"      {command.format(run=run)}" for command in recipe.next_commands]
     return lines
 
 

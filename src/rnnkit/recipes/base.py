@@ -75,6 +75,8 @@ class Recipe(ABC):
     cli_options: ClassVar[Mapping[str, tuple[str, str, tuple[str, ...]]]] = {}
     """Task flags of ``rnnkit train``: ``{"--csv": ("data.path", help, extra --set overrides)}``; each is
     a shorthand for ``--set data.path=VALUE`` (and the extra overrides)."""
+    next_commands: ClassVar[tuple[str, ...]] = ()
+    """Task commands to suggest after training, with ``{run}`` for the run folder (the "Next:" lines)."""
     example_inputs: ClassVar[tuple[str, ...]] = ()
     """Inputs that work on any run of the task, shown in the help and the "Next:" lines."""
 

@@ -47,6 +47,10 @@ class ForecastRecipe(Recipe):
         "the last values of a one-column series, comma-separated (at least the look-back), e.g. 1,2,3,...; "
         "for a whole CSV use `rnnkit forecast RUN --csv FILE`"
     )
+    next_commands = (
+        "rnnkit forecast {run} --plot {run}/future.png   # past the end of the series",
+        "rnnkit forecast {run} --backtest                # rolling-origin errors over the test part",
+    )
     cli_options: ClassVar[Mapping[str, tuple[str, str, tuple[str, ...]]]] = {
         "--csv": (
             "data.path",
