@@ -227,3 +227,32 @@ def test_every_dataset_preset_prepares_its_protocol(preset) -> None:
         assert prepared.artifacts["series_info"].targets == ("pm2.5",) and prepared.counts["columns"] == 11
         assert prepared.counts["missing_filled"] == 2067
     assert len(prepared.test) == split.test.n_rows - config.data.horizon + 1
+
+
+@needs_mirror
+def test_airline_with_a_log_transform_reports_in_passengers_beside_holt_winters(tmp_path, capsys) -> None:
+    pytest.importorskip("statsmodels")
+    out = tmp_path / "air"
+    argv = [
+        "train",
+        "forecast",
+        "--preset",
+        "airline",
+        "--out",
+        str(out),
+        *TINY,
+        "--set",
+        "data.transform=log",
+        "--set",
+        "model.highway=0",
+    ]
+    assert main(argv) == 0, capsys.readouterr().err
+    summary = json.loads((out / "test_metrics.json").read_text())
+    assert summary["test_windows_scored"] == 19
+    assert 0 < summary["baselines"]["holt_winters"]["mape"] < 10  # fitted on 1949-1958, in passengers
+    assert summary["model"]["mae_units"] > 0 and "mape_last_step" in summary["model"]
+    assert json.loads((out / "series.json").read_text())["log"] is True
+    capsys.readouterr()
+    assert main(["forecast", str(out), "--horizon", "3"]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[1].startswith("1,1961-01,")

@@ -115,11 +115,9 @@ def _holt_winters(
         forecasts, described = holt_winters_forecasts(
             values_units, fit_rows, origins.tolist(), config.data.horizon, period
         )
-    except HoltWintersUnavailableError as error:
+        return scaler.transform(forecasts[..., None], (target,)), described  # a log refuses values <= 0
+    except (HoltWintersUnavailableError, ValueError) as error:
         return None, f"not run: {error}"
-    except ValueError as error:
-        return None, f"not run: {error}"
-    return scaler.transform(forecasts[..., None], (target,)), described
 
 
 def build_report(config: ForecastConfig, model: nn.Module, prepared: Any, run: Any) -> dict[str, Any]:
