@@ -26,8 +26,6 @@ import time
 
 import numpy as np
 import torch
-from torch import Tensor
-from torch.utils.data import Dataset
 
 from rnnkit.data.datasets.ett import load_ett
 from rnnkit.data.datasets.weather import load_weather
@@ -37,7 +35,8 @@ from rnnkit.models.baselines import drift, naive, seasonal_naive
 from rnnkit.models.config import SegRNNConfig
 from rnnkit.models.decomposition import DLinear
 from rnnkit.models.segrnn import SegRNN
-from rnnkit.recipes.common import MSETask
+from rnnkit.recipes.forecast_data import ForecastWindows
+from rnnkit.recipes.forecast_task import ForecastTask
 from rnnkit.training import TrainConfig, Trainer, seed_everything
 from rnnkit.training.backtest import backtest
 
@@ -47,20 +46,6 @@ SETTINGS = {  # the published training settings of each model (lr, schedule, bat
     "dlinear": {"lr": 5e-3, "scheduler": "exponential", "batch_size": 32, "epochs": 10, "patience": 3},
     "segrnn": {"lr": 1e-3, "scheduler": "none", "batch_size": 256, "epochs": 30, "patience": 10},
 }
-
-
-class Windows(Dataset):
-    """A WindowDataset as float32 tensors ``(L, C)``, ``(H, C)``."""
-
-    def __init__(self, windows: WindowDataset) -> None:
-        self.windows = windows
-
-    def __len__(self) -> int:
-        return len(self.windows)
-
-    def __getitem__(self, index: int) -> tuple[Tensor, Tensor]:
-        x, y = self.windows[index]
-        return torch.from_numpy(np.asarray(x, np.float32)), torch.from_numpy(np.asarray(y, np.float32))
 
 
 def load(dataset: str, lookback: int):
@@ -104,9 +89,9 @@ def run(args: argparse.Namespace, seed: int) -> dict[str, float]:
     )
     model = build(args.model, len(series.columns), args.lookback, args.horizon)
     started = time.time()
-    with Trainer(model, MSETask(), config) as trainer:
-        history = trainer.fit(Windows(parts["train"]), Windows(parts["validation"]))
-        test = trainer.evaluate(Windows(parts["test"]))
+    with Trainer(model, ForecastTask("mse"), config) as trainer:
+        history = trainer.fit(ForecastWindows(parts["train"]), ForecastWindows(parts["validation"]))
+        test = trainer.evaluate(ForecastWindows(parts["test"]))
     wall = time.time() - started
     x, y = parts["test"].arrays()
     xt, h = torch.from_numpy(x), args.horizon

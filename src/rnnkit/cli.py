@@ -112,7 +112,7 @@ def _train(args: argparse.Namespace) -> int:
         summary = runner.resume(args.out, args.task, args.set or [], args.data_dir)
         out = args.out
     else:
-        overrides = list(task_flags.values()) + list(args.set or []) + quiet
+        overrides = [item for items in task_flags.values() for item in items] + list(args.set or []) + quiet
         if args.device:
             overrides.append(f"train.device={args.device}")
         toml = load_toml(args.config) if args.config else None
@@ -134,9 +134,9 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
-def _task_flags(recipe: Any, args: argparse.Namespace) -> dict[str, str]:
-    """The task flags given (``--csv FILE``) as ``--set`` overrides, refusing those the task lacks."""
-    overrides: dict[str, str] = {}
+def _task_flags(recipe: Any, args: argparse.Namespace) -> dict[str, list[str]]:
+    """Each task flag given (``--csv FILE``) and its ``--set`` overrides, refusing flags the task lacks."""
+    given: dict[str, list[str]] = {}
     for flag in _all_task_flags():
         value = getattr(args, _flag_dest(flag), None)
         if value is None:
@@ -147,10 +147,8 @@ def _task_flags(recipe: Any, args: argparse.Namespace) -> dict[str, str]:
                 f"{flag} is not an option of task {recipe.name!r} (its task options: {options})."
             )
         key, _, extra = recipe.cli_options[flag]
-        overrides[flag] = f"{key}={value}"
-        for i, item in enumerate(extra):
-            overrides[f"{flag}#{i}"] = item
-    return overrides
+        given[flag] = [f"{key}={value}", *extra]
+    return given
 
 
 def _flag_dest(flag: str) -> str:
@@ -204,6 +202,7 @@ def _predict(args: argparse.Namespace) -> int:
 def _forecast(args: argparse.Namespace) -> int:
     from .recipes.forecast_future import (
         backtest_series,
+        check_forecast_run,
         forecast_future,
         forecast_rows,
         plot_future,
@@ -219,11 +218,7 @@ def _forecast(args: argparse.Namespace) -> int:
     if args.stride < 1:
         raise ValueError(f"--stride {args.stride}: must be >= 1.")
     trained = open_run(args.run)
-    if trained.recipe.name != "forecast":
-        raise ValueError(
-            f"{args.run} is a {trained.recipe.name!r} run; `rnnkit forecast` takes a forecast run "
-            "(rnnkit train forecast ...). Use `rnnkit predict` for this one."
-        )
+    check_forecast_run(trained)
     from .atomic import atomic_write_text
 
     if args.backtest:

@@ -68,14 +68,11 @@ def fit_dlinear(
     energy = np.trace(gram[:lookback, :lookback]) / lookback
     penalty = np.diag([1.0] * lookback + [0.0]) * energy
     val_rows, val_targets = _rows(x_val, y_val)
-    best: tuple[float, float, np.ndarray] | None = None
+    fits = []
     for ridge in ridges:
         coef = np.linalg.lstsq(gram + ridge * penalty, cross, rcond=None)[0]  # (L+1, H)
-        val_mse = float(np.mean((val_rows @ coef - val_targets) ** 2))
-        if best is None or val_mse < best[0] - 1e-12:
-            best = (val_mse, ridge, coef)
-    assert best is not None  # noqa: S101  # ridges is never empty
-    _, ridge, coef = best
+        fits.append((float(np.mean((val_rows @ coef - val_targets) ** 2)), ridge, coef))
+    _, ridge, coef = min(fits, key=lambda fit: fit[0])  # the first of equal validation errors
     model = DLinear(lookback, horizon, kernel)
     with torch.no_grad():
         weight = torch.from_numpy(coef[:lookback].T.copy()).float()  # A: (H, L)

@@ -14,7 +14,7 @@ from torch.nn import functional as F
 from torch.utils.data import Dataset
 
 from ..data.batching import pad_sequences
-from ..training.task import accuracy, binary_accuracy, forecast_errors
+from ..training.task import accuracy, binary_accuracy
 
 
 @dataclass
@@ -126,22 +126,6 @@ def collate_fixed_length(items: list[tuple[Tensor, Tensor]]) -> tuple[Tensor, No
     """``(x (B, T, D), None, labels (B,))`` for sequences that all have the same length."""
     x, y = zip(*items, strict=True)
     return torch.stack(x), None, torch.stack(y)
-
-
-class MSETask:
-    """Mean squared error of a forecast over ``(x (B, W, D), y (B, horizon, O))`` batches; validation and
-    test report MSE and MAE over every value of every window (:func:`~rnnkit.training.forecast_errors`)."""
-
-    def compute_loss(self, model: nn.Module, batch: tuple[Tensor, Tensor]) -> tuple[Tensor, int]:
-        x, y = batch
-        return F.mse_loss(model(x), y), len(x)
-
-    def evaluate_batch(
-        self, model: nn.Module, batch: tuple[Tensor, Tensor]
-    ) -> tuple[Tensor, int, dict[str, tuple[Tensor, Tensor]]]:
-        x, y = batch
-        forecast = model(x)
-        return F.mse_loss(forecast, y), len(x), forecast_errors(forecast, y)
 
 
 def confusion_report(

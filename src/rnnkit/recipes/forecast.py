@@ -92,7 +92,7 @@ class ForecastRecipe(Recipe):
 
     def prepare(self, config: ForecastConfig, data_dir: str | None) -> Prepared:
         from ..data.transform import ValueTransform
-        from ..data.windows import window_starts
+        from ..data.windows import WindowDataset, window_starts
         from .forecast_data import ForecastWindows, SeriesInfo, load_series, time_split
 
         data = config.data
@@ -113,7 +113,8 @@ class ForecastRecipe(Recipe):
             starts = window_starts(part, data.lookback, data.horizon)
             if part.name == "train" and data.max_windows and len(starts) > data.max_windows:
                 starts = starts[-data.max_windows :]  # the latest windows: --quick's pipeline check
-            parts[part.name] = ForecastWindows(values, targets, data.lookback, data.horizon, starts)
+            windows = WindowDataset(values, targets, data.lookback, data.horizon, starts)
+            parts[part.name] = ForecastWindows(windows)
         artifacts = {
             "scaler": scaler,
             "series_info": info,

@@ -207,10 +207,6 @@ class ForecastConfig:
     report: ForecastReport = field(default_factory=ForecastReport)
 
 
-def _preset(base: ForecastConfig, **sections: object) -> ForecastConfig:
-    return replace(base, **sections)  # type: ignore[arg-type]
-
-
 _DEFAULT = ForecastConfig()
 _LTSF_TRAIN = TrainConfig(  # SegRNN's published settings: Adam 1e-3, batch 256, 30 epochs, patience 10
     epochs=30, batch_size=256, lr=1e-3, early_stopping_patience=10, restore_best=True, monitor="val_mse"
@@ -225,33 +221,33 @@ _AIRLINE_MODEL = ForecastModel(rnn=RNNConfig(cell="lstm", hidden_size=64), highw
 PRESETS: dict[str, ForecastConfig] = {
     "default": _DEFAULT,
     # the textbook example: a window of 10 values, one step ahead; the report rolls 30 steps forward
-    "sine": _preset(
+    "sine": replace(
         _DEFAULT,
         data=ForecastData(source="sine", lookback=10, horizon=1, sine_rows=1000, sine_period=25.0),
         model=ForecastModel(rnn=RNNConfig(cell="lstm", hidden_size=32), revin=False),
         train=replace(_DEFAULT.train, epochs=20, batch_size=32, lr=5e-3),
         report=ForecastReport(rollout=30),
     ),
-    "etth1": _preset(
+    "etth1": replace(
         _DEFAULT,
         data=ForecastData(source="etth1", lookback=720, horizon=96),
         model=_SEGRNN,
         train=_LTSF_TRAIN,
     ),
-    "etth2": _preset(
+    "etth2": replace(
         _DEFAULT,
         data=ForecastData(source="etth2", lookback=720, horizon=96),
         model=_SEGRNN,
         train=_LTSF_TRAIN,
     ),
-    "weather": _preset(
+    "weather": replace(
         _DEFAULT,
         data=ForecastData(source="weather", lookback=720, horizon=96),
         model=_SEGRNN,
         train=replace(_LTSF_TRAIN, batch_size=64, lr=1e-4),
     ),
     # the Darts LSTM example's protocol: test 1959-1960 (6-month forecasts), validation 1958
-    "airline": _preset(
+    "airline": replace(
         _DEFAULT,
         data=ForecastData(
             source="airline", lookback=12, horizon=6, split="rows", validation_rows=12, test_rows=24
@@ -261,7 +257,7 @@ PRESETS: dict[str, ForecastConfig] = {
         report=ForecastReport(level=0.8),  # 7 validation windows: enough for 80%, not for 90%
     ),
     # Darts' quickstart holdout: 1958-1960 forecast from the end of 1957 (validation 1957)
-    "airline36": _preset(
+    "airline36": replace(
         _DEFAULT,
         data=ForecastData(
             source="airline", lookback=12, horizon=6, split="rows", validation_rows=12, test_rows=36
@@ -270,14 +266,14 @@ PRESETS: dict[str, ForecastConfig] = {
         train=replace(_DEFAULT.train, epochs=300, batch_size=16, lr=3e-3, early_stopping_patience=50),
         report=ForecastReport(rollout=36, level=0.8),
     ),
-    "sunspots": _preset(
+    "sunspots": replace(
         _DEFAULT,
         # 12 years: the look-back holds one whole ~11-year cycle, which seasonal naive repeats
         data=ForecastData(source="sunspots", lookback=144, horizon=12),
         model=ForecastModel(rnn=RNNConfig(cell="lstm", hidden_size=64)),
         train=replace(_DEFAULT.train, epochs=40, batch_size=64, lr=3e-3, early_stopping_patience=8),
     ),
-    "pm25": _preset(
+    "pm25": replace(
         _DEFAULT,
         data=ForecastData(source="pm25", lookback=72, horizon=24, features="all"),
         # no RevIN, a highway over the whole look-back: the lowest validation MSE (docs/results.md)

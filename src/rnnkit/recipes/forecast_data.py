@@ -12,18 +12,16 @@ test rows reaches what training builds::
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
+import torch
+from torch import Tensor
 from torch.utils.data import Dataset
 
 from ..data.series import Series
-from ..data.windows import TimeSplit, ett_hour_split, split_by_fraction, split_by_rows
+from ..data.windows import TimeSplit, WindowDataset, ett_hour_split, split_by_fraction, split_by_rows
 from .forecast_config import ForecastData
-
-if TYPE_CHECKING:
-    import torch
-    from torch import Tensor
 
 PERIODS = {"1h": 24, "10min": 144, "1M": 12, "1D": 7}  # one day of rows, a year of months, a week of days
 SUNSPOT_CYCLE = 132  # months: the ~11-year solar cycle
@@ -113,7 +111,7 @@ def select_columns(
     if keep == list(range(len(series.columns))) and targets == series.targets:
         return series
     columns = tuple(series.columns[i] for i in keep)
-    assert series.missing is not None  # noqa: S101  # Series fills it in __post_init__
+    missing = series.missing if series.missing is not None else np.zeros(series.values.shape, bool)
     categories = {
         name: labels
         for name, labels in series.categories.items()
@@ -126,7 +124,7 @@ def select_columns(
         timestamps=series.timestamps,
         frequency=series.frequency,
         source=series.source,
-        missing=series.missing[:, keep],
+        missing=missing[:, keep],
         fill=series.fill,
         categories=categories,
         notes=series.notes,
@@ -192,42 +190,33 @@ def time_split(data: ForecastData, series: Series) -> TimeSplit:
 
 
 class ForecastWindows(Dataset):
-    """The windows of one part as float32 tensors, a map-style torch dataset: ``index -> (x, y)``,
-    ``x = values[s : s+L]`` ``(L, C)`` and ``y = targets[s+L : s+L+H]`` ``(H, K)`` (views, no copy).
+    """The windows of a :class:`~rnnkit.data.windows.WindowDataset` as float32 tensors, a map-style torch
+    dataset: ``index -> (x, y)``, ``x`` ``(L, C)`` and ``y`` ``(H, K)`` (views of one float32 copy of the
+    arrays, made once).
 
     Example:
-        >>> import torch
-        >>> w = ForecastWindows(np.arange(6.0).reshape(6, 1), np.arange(6.0).reshape(6, 1), 2, 1, [0, 3])
-        >>> x, y = w[1]
+        >>> values = np.arange(6.0).reshape(6, 1)
+        >>> x, y = ForecastWindows(WindowDataset(values, values, 2, 1, [0, 3]))[1]
         >>> x.ravel().tolist(), y.ravel().tolist(), x.dtype
         ([3.0, 4.0], [5.0], torch.float32)
     """
 
-    def __init__(
-        self,
-        values: np.ndarray,
-        targets: np.ndarray,
-        lookback: int,
-        horizon: int,
-        starts: np.ndarray | list[int],
-    ) -> None:
-        import torch
-
-        from ..data.windows import WindowDataset
-
-        self.windows = WindowDataset(values, targets, lookback, horizon, starts)  # checks the starts
-        self.values: Tensor = torch.as_tensor(values, dtype=torch.float32)
-        self.targets: Tensor = torch.as_tensor(targets, dtype=torch.float32)
-        self.lookback, self.horizon = lookback, horizon
-        self.starts = self.windows.starts
+    def __init__(self, windows: WindowDataset) -> None:
+        self.windows = windows
+        self.values = torch.as_tensor(windows.values, dtype=torch.float32)  # (T, C)
+        self.targets = torch.as_tensor(windows.targets, dtype=torch.float32)  # (T, K)
 
     def __len__(self) -> int:
-        return len(self.starts)
+        return len(self.windows)
 
-    def __getitem__(self, index: int) -> tuple[torch.Tensor, torch.Tensor]:
-        s = int(self.starts[index])
-        t = s + self.lookback
-        return self.values[s:t], self.targets[t : t + self.horizon]
+    def __getitem__(self, index: int) -> tuple[Tensor, Tensor]:
+        s = int(self.windows.starts[index])
+        t = s + self.windows.lookback
+        return self.values[s:t], self.targets[t : t + self.windows.horizon]
+
+    @property
+    def starts(self) -> np.ndarray:
+        return self.windows.starts
 
     @property
     def origins(self) -> np.ndarray:
@@ -294,19 +283,12 @@ class SeriesInfo:
                 f"{source}: not a series description ({type(error).__name__}: {error}); retrain the run."
             ) from None
 
-    def check(self, series: Series) -> None:
-        """Refuse a series whose columns or frequency are not the run's, naming its file."""
+    def check_frequency(self, series: Series) -> None:
+        """Refuse a series whose step is not the run's, naming its file (its columns are checked by the
+        run's scaler, :meth:`~rnnkit.data.scaling.StandardScaler.check_columns`)."""
         where = f"{series.source}: " if series.source else ""
-        if series.columns != self.columns:
-            missing = [c for c in self.columns if c not in series.columns]
-            extra = [c for c in series.columns if c not in self.columns]
-            raise ValueError(
-                f"{where}columns {list(series.columns)} are not the run's {list(self.columns)} (missing "
-                f"{missing}, unexpected {extra}); the file needs the columns the model was trained on."
-            )
         if self.frequency and series.frequency and series.frequency != self.frequency:
             raise ValueError(
                 f"{where}rows are {series.frequency} apart, but the run was trained on {self.frequency} "
-                "steps; "
-                "resample the file to the run's frequency."
+                "steps; resample the file to the run's frequency."
             )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,9 +41,22 @@ class FutureForecast:
     times: np.ndarray | None
 
 
-def read_series(trained: Any, csv_path: str | None, data_dir: str | None) -> Series:
+def check_forecast_run(trained: Any) -> None:
+    """Refuse a run of another task: `rnnkit forecast` needs the forecast recipe's artifacts."""
+    from .forecast import ForecastRecipe
+
+    if not isinstance(trained.recipe, ForecastRecipe):
+        raise ValueError(
+            f"{trained.run.path} is a {trained.recipe.name!r} run; `rnnkit forecast` takes a forecast run "
+            "(rnnkit train forecast ...). Use `rnnkit predict` for this one."
+        )
+
+
+def read_series(
+    trained: Any, artifacts: Mapping[str, Any], csv_path: str | None, data_dir: str | None
+) -> Series:
     """The run's own series, or ``csv_path`` read with the run's columns (checked against them)."""
-    info: SeriesInfo = trained.load_model()[1]["series_info"]
+    info: SeriesInfo = artifacts["series_info"]
     config = trained.config
     if csv_path is None:
         series = load_series(config.data, data_dir, config.train.seed)
@@ -57,7 +71,8 @@ def read_series(trained: Any, csv_path: str | None, data_dir: str | None) -> Ser
             features=features or None,
             missing="previous" if config.data.missing == "error" else config.data.missing,
         )
-    info.check(series)
+    artifacts["scaler"].scaler.check_columns(series.columns, series.source)
+    info.check_frequency(series)
     return series
 
 
@@ -83,7 +98,7 @@ def forecast_future(
             f"back in, which needs every input column to be forecast, but {list(info.columns)} has inputs "
             f"that are not targets ({list(info.targets)}). Use --horizon {model_horizon} or less."
         )
-    series = read_series(trained, csv_path, data_dir)
+    series = read_series(trained, artifacts, csv_path, data_dir)
     where = f"{series.source}: " if series.source else ""
     if series.n_rows < lookback:
         raise ValueError(
@@ -187,7 +202,7 @@ def backtest_series(
     info: SeriesInfo = artifacts["series_info"]
     scaler = artifacts["scaler"]
     data = trained.config.data
-    series = read_series(trained, csv_path, data_dir)
+    series = read_series(trained, artifacts, csv_path, data_dir)
     values = scaler.transform(series.values, source=series.source)
     targets = values[:, list(info.target_indices)]
     if csv_path is None:

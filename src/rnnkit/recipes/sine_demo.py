@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # torch is imported where it is used, so that listing the tas
     from torch import Tensor, nn
 
     from ..training.run_folder import RunFolder
-    from .common import MSETask
+    from .forecast_task import ForecastTask
 
 PLOT_STEPS = 120  # one-step-ahead forecasts drawn in the demo's plot
 
@@ -110,10 +110,10 @@ class SineRecipe(Recipe):
 
         return Forecaster(config.model)
 
-    def task(self, config: SineConfig) -> MSETask:
-        from .common import MSETask
+    def task(self, config: SineConfig) -> ForecastTask:
+        from .forecast_task import ForecastTask
 
-        return MSETask()
+        return ForecastTask("mse")
 
     def report(
         self, config: SineConfig, model: nn.Module, prepared: Prepared, run: RunFolder | None
