@@ -40,11 +40,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--keep", metavar="DIR", help="write the run folders here (default: a temporary one)")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     recipe = get_recipe("forecast")
     summaries, walls = [], []
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = args.keep or temporary
         for seed in args.seeds:
             config = build_config(
                 recipe, args.preset, overrides=[*args.set, f"train.seed={seed}", "train.progress=false"]
@@ -82,8 +84,10 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{summaries[0]['intervals']['level']:.0%} conformal intervals, test coverage {spread(cover, 3)}"
         )
+    best_val = [s.get("best_val_mse") for s in summaries]
     print(
-        f"per seed: test MSE {[round(s['test_mse'], 4) for s in summaries]}, epochs (best) "
+        f"per seed: test MSE {[round(s['test_mse'], 4) for s in summaries]}, best validation MSE "
+        f"{[round(v, 4) if v is not None else None for v in best_val]}, epochs (best) "
         f"{[(s['epochs_run'], s['best_epoch']) for s in summaries]}, wall {[round(w) for w in walls]} s"
     )
     for key, note in summaries[0].get("baseline_notes", {}).items():

@@ -216,7 +216,7 @@ _SEGRNN = ForecastModel(
 )
 
 # chosen on the airline preset's validation year (1958) over seeds 0-2, see docs/results.md
-_AIRLINE_MODEL = ForecastModel(rnn=RNNConfig(cell="lstm", hidden_size=64), highway=12)
+_AIRLINE_MODEL = ForecastModel(rnn=RNNConfig(cell="gru", hidden_size=64), highway=12)
 
 PRESETS: dict[str, ForecastConfig] = {
     "default": _DEFAULT,
@@ -240,11 +240,13 @@ PRESETS: dict[str, ForecastConfig] = {
         model=_SEGRNN,
         train=_LTSF_TRAIN,
     ),
+    # the paper's Weather settings (batch 64, Adam 1e-4) at d = 128: its d = 512 costs 36 minutes a training
+    # epoch on one CPU thread, d = 128 3.5; lr 1e-4 beat 1e-3 on validation (docs/results.md)
     "weather": replace(
         _DEFAULT,
         data=ForecastData(source="weather", lookback=720, horizon=96),
-        model=_SEGRNN,
-        train=replace(_LTSF_TRAIN, batch_size=64, lr=1e-4),
+        model=replace(_SEGRNN, rnn=RNNConfig(cell="gru", hidden_size=128)),
+        train=replace(_LTSF_TRAIN, batch_size=64, lr=1e-4, epochs=10, early_stopping_patience=3),
     ),
     # the Darts LSTM example's protocol: test 1959-1960 (6-month forecasts), validation 1958
     "airline": replace(

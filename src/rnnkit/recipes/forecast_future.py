@@ -24,7 +24,7 @@ from ..data.windows import Part
 from ..training.backtest import backtest
 from ..training.rollout import roll_forward
 from .forecast_data import SeriesInfo, load_series
-from .forecast_report import errors, model_forecast
+from .forecast_report import errors, point_forecaster
 
 
 @dataclass(frozen=True)
@@ -106,10 +106,7 @@ def forecast_future(
             "a longer file."
         )
     values = scaler.transform(series.values, source=series.source)  # (T, C)
-
-    def forecast_fn(window: np.ndarray) -> np.ndarray:
-        return model_forecast(model, window)[0]
-
+    forecast_fn = point_forecaster(model)
     if steps <= model_horizon:
         z = forecast_fn(values[None, -lookback:])[0][:steps]  # (S, K)
     else:
@@ -212,10 +209,9 @@ def backtest_series(
     else:
         part = Part("file", 0, series.n_rows, 0)
 
-    def forecast_fn(window: np.ndarray) -> np.ndarray:
-        return model_forecast(model, window)[0]
-
-    result = backtest(forecast_fn, values, targets, part, data.lookback, data.horizon, stride=stride)
+    result = backtest(
+        point_forecaster(model), values, targets, part, data.lookback, data.horizon, stride=stride
+    )
     summary: dict[str, Any] = {
         "series": series.source,
         "part": f"rows {part.start}..{part.stop - 1}",

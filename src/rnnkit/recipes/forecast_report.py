@@ -15,7 +15,7 @@ Every figure is computed on the test part's windows (all of them, stride ``repor
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -49,6 +49,16 @@ def model_forecast(
                 scales.append(scale.double().cpu().numpy())
     model.train(was_training)
     return np.concatenate(means), (np.concatenate(scales) if scales else None)
+
+
+def point_forecaster(model: nn.Module) -> Callable[[np.ndarray], np.ndarray]:
+    """``model`` as a NumPy function: windows ``(N, L, C)`` to mean forecasts ``(N, H, K)``, in eval mode
+    (what the roll-out and the backtests call once per origin or block)."""
+
+    def forecast(windows: np.ndarray) -> np.ndarray:
+        return model_forecast(model, windows)[0]
+
+    return forecast
 
 
 def errors(
@@ -96,28 +106,24 @@ def _baselines(
 
 
 def _holt_winters(
-    config: ForecastConfig,
     values_units: np.ndarray,
-    origins: np.ndarray,
     fit_rows: int,
+    origins: list[int],
+    steps: int,
     period: int,
     scaler: ValueTransform,
     target: str,
-) -> tuple[np.ndarray | None, str]:
+) -> tuple[np.ndarray | None, np.ndarray | None, str]:
+    """Holt-Winters' forecasts ``(len(origins), steps)`` in the data's units, the same ``(.., steps, 1)`` in
+    the model's, and how it was fitted; or None, None and why it did not run (statsmodels is not
+    installed, or the series is one it or a log transform refuses)."""
     from ..models.holt_winters import HoltWintersUnavailableError, holt_winters_forecasts
 
-    if len(origins) > HOLT_WINTERS_MAX_ORIGINS:
-        return None, (
-            f"not run: {len(origins)} forecast origins (above {HOLT_WINTERS_MAX_ORIGINS}); "
-            "set report.stride to thin them"
-        )
     try:
-        forecasts, described = holt_winters_forecasts(
-            values_units, fit_rows, origins.tolist(), config.data.horizon, period
-        )
-        return scaler.transform(forecasts[..., None], (target,)), described  # a log refuses values <= 0
+        units, described = holt_winters_forecasts(values_units, fit_rows, origins, steps, period)
+        return units, scaler.transform(units[..., None], (target,)), described
     except (HoltWintersUnavailableError, ValueError) as error:
-        return None, f"not run: {error}"
+        return None, None, f"not run: {error}"
 
 
 def build_report(config: ForecastConfig, model: nn.Module, prepared: Any, run: Any) -> dict[str, Any]:
@@ -135,18 +141,23 @@ def build_report(config: ForecastConfig, model: nn.Module, prepared: Any, run: A
     figures: dict[str, Any] = {"test_windows_scored": len(x), "model": errors(forecast, y, scaler, targets)}
     baseline_forecasts, notes = _baselines(config, x, targets_idx, info.period, prepared)
     if config.report.holt_winters and len(targets) == 1:
-        hw, described = _holt_winters(
-            config,
-            series.values[:, targets_idx[0]],
-            origins,
-            split.test.start,
-            info.period,
-            scaler,
-            targets[0],
-        )
-        notes["holt_winters"] = described
-        if hw is not None:
-            baseline_forecasts["holt_winters"] = hw
+        if len(origins) > HOLT_WINTERS_MAX_ORIGINS:  # it refilters the history at every origin
+            notes["holt_winters"] = (
+                f"not run: {len(origins)} forecast origins (above {HOLT_WINTERS_MAX_ORIGINS}); "
+                "set report.stride to thin them"
+            )
+        else:
+            _, hw, notes["holt_winters"] = _holt_winters(
+                series.values[:, targets_idx[0]],
+                split.test.start,
+                origins.tolist(),
+                config.data.horizon,
+                info.period,
+                scaler,
+                targets[0],
+            )
+            if hw is not None:
+                baseline_forecasts["holt_winters"] = hw
     figures["baselines"] = {name: errors(f, y, scaler, targets) for name, f in baseline_forecasts.items()}
     figures["baseline_notes"] = notes
     figures["intervals"] = _intervals(config, model, prepared, forecast, scale, y)
@@ -206,24 +217,20 @@ def _rollout(
     steps = min(config.report.rollout, split.test.n_rows)
     start = split.test.start
 
-    def forecast_fn(window: np.ndarray) -> np.ndarray:
-        return model_forecast(model, window)[0]
-
-    rolled = roll_forward(forecast_fn, values[:start], steps, config.data.lookback)  # (S, C)
+    rolled = roll_forward(point_forecaster(model), values[:start], steps, config.data.lookback)  # (S, C)
     truth = values[start : start + steps]
     result = {"origin_row": start, "steps": steps, **errors(rolled[None], truth[None], scaler, info.targets)}
     result["forecast"] = scaler.inverse_transform(rolled, info.targets)[:, 0].tolist()
     if config.report.holt_winters and len(info.targets) == 1:
-        from ..models.holt_winters import HoltWintersUnavailableError, holt_winters_forecasts
-
         series = prepared.artifacts["series"]
-        try:
-            hw, _ = holt_winters_forecasts(series.values[:, 0], start, [start], steps, info.period)
-            hw_scaled = scaler.transform(hw[0][:, None], info.targets)
-            result["holt_winters"] = errors(hw_scaled[None], truth[None], scaler, info.targets)
-            result["holt_winters_forecast"] = hw[0].tolist()
-        except (HoltWintersUnavailableError, ValueError) as error:
-            result["holt_winters"] = f"not run: {error}"
+        hw_units, hw, described = _holt_winters(
+            series.values[:, 0], start, [start], steps, info.period, scaler, info.targets[0]
+        )
+        if hw_units is None or hw is None:
+            result["holt_winters"] = described
+        else:
+            result["holt_winters"] = errors(hw, truth[None], scaler, info.targets)
+            result["holt_winters_forecast"] = hw_units[0].tolist()
     return result
 
 

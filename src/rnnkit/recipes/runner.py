@@ -175,6 +175,7 @@ def _fit_and_test(
             {
                 "epochs_run": len(history),
                 "best_epoch": history.best_epoch,
+                "best_" + config.train.monitor: history.best_value,
                 "seconds_per_epoch": [round(s, 1) for s in history["seconds"]] if len(history) else [],
             }
         )
