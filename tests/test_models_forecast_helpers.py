@@ -9,7 +9,7 @@ import torch
 from rnnkit.models.config import ForecasterConfig, RNNConfig
 from rnnkit.models.decomposition import DLinear
 from rnnkit.models.forecaster import Forecaster
-from rnnkit.models.linear_fit import fit_dlinear
+from rnnkit.models.linear_fit import array_chunks, fit_dlinear, fit_dlinear_chunked
 from rnnkit.models.revin import RevIN
 from rnnkit.models.window_forecaster import WindowForecaster
 
@@ -92,6 +92,23 @@ def test_least_squares_ridge_is_chosen_on_the_validation_windows() -> None:
     x_val, y_val = rng.standard_normal((200, 30, 1)), rng.standard_normal((200, 2, 1))
     _, ridge = fit_dlinear(x, y, x_val, y_val, kernel=3)
     assert ridge > 0.0
+
+
+def test_least_squares_dlinear_in_blocks_equals_the_whole_split_at_once() -> None:
+    # the report fits Weather's training windows block by block (they do not fit in memory at once); the
+    # blocks' sum of normal equations must give the fit of the whole split, ridge choice included
+    rng = np.random.default_rng(2)
+    x, y = rng.standard_normal((53, 12, 2)), rng.standard_normal((53, 3, 2))
+    x_val, y_val = rng.standard_normal((17, 12, 2)), rng.standard_normal((17, 3, 2))
+    whole, whole_ridge = fit_dlinear_chunked([(x, y)], [(x_val, y_val)], kernel=3)
+    blocks, block_ridge = fit_dlinear_chunked(array_chunks(x, y, 5), array_chunks(x_val, y_val, 4), kernel=3)
+    assert block_ridge == whole_ridge
+    for name, weight in whole.state_dict().items():
+        torch.testing.assert_close(blocks.state_dict()[name], weight, atol=1e-6, rtol=1e-5)
+    with pytest.raises(ValueError, match="no training windows"):
+        fit_dlinear_chunked([], [(x_val, y_val)])
+    with pytest.raises(ValueError, match="no validation windows"):
+        fit_dlinear_chunked([(x, y)], [])
 
 
 def test_holt_winters_from_many_origins_equals_refiltering_each_history() -> None:

@@ -30,6 +30,8 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 import numpy as np
 import torch
 
@@ -38,11 +40,22 @@ from .decomposition import DLinear
 RIDGES = (0.0, 1e-4, 1e-3, 1e-2, 1e-1)
 
 
+CHUNK = 4096  # windows per block: Weather's 36,072 training windows as float64 rows would take 9 GB at once
+
+
 def _rows(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Windows ``(N, L, K)``, ``(N, H, K)`` -> rows ``(N*K, L+1)`` (with the bias 1) and ``(N*K, H)``."""
     inputs = np.transpose(x, (0, 2, 1)).reshape(-1, x.shape[1])
     outputs = np.transpose(y, (0, 2, 1)).reshape(-1, y.shape[1])
     return np.hstack([inputs, np.ones((len(inputs), 1))]), outputs
+
+
+def array_chunks(x: np.ndarray, y: np.ndarray, size: int = CHUNK) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Windows ``x (N, L, K)``, ``y (N, H, K)`` in blocks of ``size`` (views, no copies)."""
+    if x.ndim != 3 or y.ndim != 3 or x.shape[0] != y.shape[0] or x.shape[2] != y.shape[2]:
+        raise ValueError(f"fit_dlinear: expected x (N, L, K) and y (N, H, K); got {x.shape} and {y.shape}.")
+    for first in range(0, len(x), size):
+        yield x[first : first + size], y[first : first + size]
 
 
 def fit_dlinear(
@@ -56,23 +69,40 @@ def fit_dlinear(
     """The least-squares DLinear for training windows ``x (N, L, K)`` -> ``y (N, H, K)``, its ridge chosen on
     the validation windows; returns ``(model, ridge)``. ``K`` columns share the map (pass the target
     columns of the inputs)."""
-    if x.ndim != 3 or y.ndim != 3 or x.shape[0] != y.shape[0] or x.shape[2] != y.shape[2]:
-        raise ValueError(f"fit_dlinear: expected x (N, L, K) and y (N, H, K); got {x.shape} and {y.shape}.")
-    lookback, horizon = x.shape[1], y.shape[1]
-    gram = np.zeros((lookback + 1, lookback + 1))
-    cross = np.zeros((lookback + 1, horizon))
-    for first in range(0, len(x), 4096):  # in chunks: Weather's windows as rows would not fit at once
-        rows, targets = _rows(x[first : first + 4096], y[first : first + 4096])
-        gram += rows.T @ rows
-        cross += rows.T @ targets
+    return fit_dlinear_chunked(array_chunks(x, y), array_chunks(x_val, y_val), kernel, ridges)
+
+
+def fit_dlinear_chunked(
+    train: Iterable[tuple[np.ndarray, np.ndarray]],
+    validation: Iterable[tuple[np.ndarray, np.ndarray]],
+    kernel: int = 25,
+    ridges: tuple[float, ...] = RIDGES,
+) -> tuple[DLinear, float]:
+    """:func:`fit_dlinear` from blocks of windows ``(x (n, L, K), y (n, H, K))``, each iterable read once:
+    the training blocks are summed into the normal equations ``X1^T X1`` and ``X1^T Y``, the validation
+    blocks scored for every ridge at once, so memory holds one block, never the whole split."""
+    gram: np.ndarray | None = None
+    cross: np.ndarray | None = None
+    for x, y in train:
+        rows, targets = _rows(x, y)
+        gram = rows.T @ rows if gram is None else gram + rows.T @ rows
+        cross = rows.T @ targets if cross is None else cross + rows.T @ targets
+    if gram is None or cross is None:
+        raise ValueError("fit_dlinear: no training windows to fit.")
+    lookback, horizon = gram.shape[0] - 1, cross.shape[1]
     energy = np.trace(gram[:lookback, :lookback]) / lookback
     penalty = np.diag([1.0] * lookback + [0.0]) * energy
-    val_rows, val_targets = _rows(x_val, y_val)
-    fits = []
-    for ridge in ridges:
-        coef = np.linalg.lstsq(gram + ridge * penalty, cross, rcond=None)[0]  # (L+1, H)
-        fits.append((float(np.mean((val_rows @ coef - val_targets) ** 2)), ridge, coef))
-    _, ridge, coef = min(fits, key=lambda fit: fit[0])  # the first of equal validation errors
+    coefs = [np.linalg.lstsq(gram + ridge * penalty, cross, rcond=None)[0] for ridge in ridges]  # (L+1, H)
+    squared = np.zeros(len(ridges))
+    count = 0
+    for x, y in validation:
+        rows, targets = _rows(x, y)
+        squared += [float(np.sum((rows @ coef - targets) ** 2)) for coef in coefs]
+        count += targets.size
+    if count == 0:
+        raise ValueError("fit_dlinear: no validation windows to choose the ridge on.")
+    best = int(np.argmin(squared / count))  # the first of equal validation errors
+    ridge, coef = ridges[best], coefs[best]
     model = DLinear(lookback, horizon, kernel)
     with torch.no_grad():
         weight = torch.from_numpy(coef[:lookback].T.copy()).float()  # A: (H, L)
