@@ -240,8 +240,9 @@ PRESETS: dict[str, ForecastConfig] = {
         model=_SEGRNN,
         train=_LTSF_TRAIN,
     ),
-    # the paper's Weather settings (batch 64, Adam 1e-4) at d = 128: its d = 512 costs 36 minutes a training
-    # epoch on one CPU thread, d = 128 3.5; lr 1e-4 beat 1e-3 on validation (docs/results.md)
+    # the paper's Weather settings (batch 64, Adam 1e-4) at d = 128, 10 epochs, patience 3: its d = 512 costs
+    # 30-36 minutes a training epoch on one CPU thread, d = 128 about 3; lr 1e-4 beat 1e-3 on validation
+    # (docs/results.md)
     "weather": replace(
         _DEFAULT,
         data=ForecastData(source="weather", lookback=720, horizon=96),

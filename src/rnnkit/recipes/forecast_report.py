@@ -24,6 +24,7 @@ from torch import nn
 
 from ..data.transform import ValueTransform
 from ..models import baselines as naive_models
+from ..models.linear_fit import CHUNK, fit_dlinear_chunked
 from ..training.intervals import conformal_width, coverage
 from ..training.rollout import roll_forward
 from .forecast_config import ForecastConfig
@@ -81,7 +82,6 @@ def _baselines(
     config: ForecastConfig, x: np.ndarray, targets_idx: tuple[int, ...], period: int, prepared: Any
 ) -> tuple[dict[str, np.ndarray], dict[str, str]]:
     """The no-learning and linear baselines' forecasts of windows ``x``, and why any is missing."""
-    from ..models.linear_fit import fit_dlinear_chunked
 
     horizon = config.data.horizon
     xt = torch.from_numpy(x[..., list(targets_idx)])
@@ -106,7 +106,7 @@ def _baselines(
 
 
 def _window_chunks(
-    windows: Any, columns: tuple[int, ...], size: int = 4096
+    windows: Any, columns: tuple[int, ...], size: int = CHUNK
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """The windows of a :class:`~rnnkit.data.windows.WindowDataset`, ``size`` at a time, inputs cut to
     ``columns``: ``(x (n, L, len(columns)), y (n, H, K))`` (the whole split would not fit: Weather's)."""
