@@ -242,3 +242,61 @@ def test_bad_decoding_arguments_are_rejected() -> None:
                     max_length=3, length_penalty=-1.0)  # fmt: skip
     with pytest.raises(ValueError, match="log_probs of shape"):
         greedy_decode(lambda t, s: (torch.zeros(5), s), None, batch_size=2, bos_id=0, eos_id=1, max_length=3)
+
+
+# --- top-p (nucleus) and the sampling distribution ---------------------------------------------------
+
+from rnnkit.models.decoding import sampling_probs  # noqa: E402
+
+
+def brute_force_nucleus(probs: list[float], p: float) -> set[int]:
+    """The smallest set of most probable tokens whose mass reaches p, by enumeration in sorted order."""
+    order = sorted(range(len(probs)), key=lambda i: -probs[i])
+    kept, mass = set(), 0.0
+    for i in order:
+        kept.add(i)
+        mass += probs[i]
+        if mass >= p:
+            return kept
+    return kept
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("top_p", [0.1, 0.5, 0.9, 0.999])
+def test_top_p_keeps_exactly_the_nucleus_and_sampling_never_leaves_it(seed, top_p) -> None:
+    logits = torch.randn(1, 12, generator=torch.Generator().manual_seed(seed)) * 2
+    probs = torch.softmax(logits, -1)[0].tolist()
+    nucleus = brute_force_nucleus(probs, top_p)
+    filtered = sampling_probs(logits.log_softmax(-1), top_p=top_p)[0]
+    assert {i for i, q in enumerate(filtered.tolist()) if q > 0} == nucleus
+    assert abs(float(filtered.sum()) - 1.0) < 1e-6
+    table = logits.log_softmax(-1).expand(12, 12)  # the same distribution after every token
+    tokens, _ = sample_decode(
+        lambda t, s: (table[t], s),
+        None,
+        batch_size=64,
+        bos_id=0,
+        eos_id=99,
+        max_length=20,
+        top_p=top_p,
+        generator=torch.Generator().manual_seed(seed),
+    )
+    assert set(tokens.flatten().tolist()) <= nucleus
+
+
+def test_top_k_then_top_p_and_the_most_probable_token_always_survives() -> None:
+    log_probs = torch.tensor([[0.05, 0.4, 0.3, 0.25]]).log()
+    both = sampling_probs(log_probs, top_k=3, top_p=0.5)[0]  # top-3 {1, 2, 3}, then mass 0.4/0.95 < 0.5
+    assert (both > 0).tolist() == [False, True, True, False]
+    tiny = sampling_probs(log_probs, top_p=1e-9)[0]
+    assert tiny.tolist() == [0.0, 1.0, 0.0, 0.0]
+    with pytest.raises(ValueError, match="top_p"):
+        sample_decode(
+            lambda t, s: (log_probs.expand(1, 4), s),
+            None,
+            batch_size=1,
+            bos_id=0,
+            eos_id=9,
+            max_length=2,
+            top_p=1.5,
+        )

@@ -88,7 +88,9 @@ def test_every_recipe_builds_its_model_from_the_seed(task) -> None:
 
     recipe = get_recipe(task)
     config = build_config(recipe, quick=True)
-    artifacts = {"vocab": __import__("rnnkit").data.Vocab(["a", "b"])} if task == "sentiment" else {}
+    artifacts = (
+        {"vocab": __import__("rnnkit").data.Vocab(["a", "b"])} if task in ("sentiment", "textgen") else {}
+    )
     if task == "forecast":  # its default series is generated: the artifacts (columns, scaler) come from it
         artifacts = recipe.prepare(config, None).artifacts
     builds = []

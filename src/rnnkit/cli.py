@@ -2,7 +2,8 @@
 
     rnnkit train <task> [--preset P] [--config file.toml] [--set key=value ...] [--data-dir DIR]
                         [--out DIR] [--device cpu|cuda|auto] [--quick] [--resume] [--quiet]
-    rnnkit evaluate RUN [--data-dir DIR]
+    rnnkit evaluate RUN [--file TEXT.txt] [--data-dir DIR]
+    rnnkit generate RUN [--prime TEXT] [--length N] [--temperature T] [--top-k K] [--top-p P] [--seed S]
     rnnkit predict RUN [INPUT ...] [--file PATH ...] [--output FILE.csv|.jsonl] [--batch-size N]
     rnnkit forecast RUN [--csv FILE] [--horizon H] [--plot FILE.png] [--output FILE.csv]
                         [--backtest [--stride K]]
@@ -174,7 +175,26 @@ QUICK_MEANS = (
 def _evaluate(args: argparse.Namespace) -> int:
     from .recipes.runner import evaluate
 
-    print(json.dumps(evaluate(args.run, args.data_dir), indent=2, default=str))
+    print(json.dumps(evaluate(args.run, args.data_dir, args.file), indent=2, default=str))
+    return 0
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from .recipes.runner import generate
+
+    sampling = {"temperature": args.temperature, "top_k": args.top_k, "top_p": args.top_p, "seed": args.seed}
+    pieces = generate(args.run, args.prime, args.length, **sampling)
+    out = sys.stdout
+    try:
+        out.write(args.prime)
+        for piece in pieces:  # each piece as soon as it is sampled
+            out.write(piece)
+            out.flush()
+    except KeyboardInterrupt:  # Ctrl-C ends the text where it is, cleanly
+        out.write("\n")
+        out.flush()
+        return 130
+    out.write("\n")
     return 0
 
 
@@ -363,8 +383,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = commands.add_parser("evaluate", help="test-split metrics of a finished run")
     evaluate.add_argument("run")
+    evaluate.add_argument("--file", help="score this UTF-8 text instead of the test split (textgen)")
     evaluate.add_argument("--data-dir")
     evaluate.set_defaults(handler=_evaluate)
+
+    generate = commands.add_parser(
+        "generate",
+        help="stream text from a textgen run",
+        description="Continue --prime with text sampled one token at a time, printed as it comes "
+        "(Ctrl-C stops).",
+    )
+    generate.add_argument("run", help="a run folder of `rnnkit train textgen`")
+    generate.add_argument("--prime", default="\n", help="the text to continue (default: a new line)")
+    generate.add_argument("--length", type=int, default=500, help="tokens to generate (500)")
+    generate.add_argument("--temperature", type=float, default=1.0, help="> 0; 0 = greedy (1.0)")
+    generate.add_argument("--top-k", type=int, help="sample among the K most probable tokens")
+    generate.add_argument("--top-p", type=float, help="sample among the most probable tokens of mass P")
+    generate.add_argument("--seed", type=int, help="the same seed gives the same text (default: random)")
+    generate.set_defaults(handler=_generate)
 
     predict = commands.add_parser(
         "predict",

@@ -12,6 +12,7 @@ from .datasets.imdb import IMDB_ARCHIVE, IMDB_REPACKS, imdb_structural_check
 from .datasets.mnist import MNIST_NPZ, MNIST_REPACKS, mnist_structural_check
 from .datasets.pm25 import PM25_CSV, PM25_REPACKS, pm25_structural_check
 from .datasets.published_csv import PublishedCsv
+from .datasets.shakespeare import SHAKESPEARE_TXT, shakespeare_structural_check
 from .datasets.sunspots import SUNSPOTS
 from .datasets.weather import WEATHER
 from .download import RemoteFile, data_root, fetch, sha256_of
@@ -40,6 +41,7 @@ CATALOG = {
     "etth1": _published(ETT["ETTh1"], "forecast"),
     "etth2": _published(ETT["ETTh2"], "forecast"),
     "weather": _published(WEATHER, "forecast"),
+    "tinyshakespeare": CatalogEntry(SHAKESPEARE_TXT, {}, shakespeare_structural_check, "textgen"),
 }
 
 

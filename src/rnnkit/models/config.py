@@ -174,6 +174,67 @@ class LanguageModelConfig:
 
 
 @dataclass(frozen=True)
+class AWDConfig:
+    """A stateful word- or character-level language model with the AWD-LSTM regularisers (Merity et
+    al. 2017). With every probability and penalty at 0 it is the plain char-rnn / Zaremba LSTM.
+
+    Attributes:
+        vocab_size: V; the ``textgen`` recipe sets it from the vocabulary it builds.
+        embedding_dim: E.
+        hidden_size: H of every layer but the last; the last has E units when ``tie_weights`` (AWD's
+            1150-1150-400), else H.
+        num_layers: L, each its own fused layer, so that dropout can sit between them.
+        cell: ``lstm`` or ``gru`` (or any rnnkit cell; fused where PyTorch has a kernel).
+        tie_weights: share the embedding matrix with the softmax layer (Press & Wolf 2017).
+        embedding_dropout: drop whole tokens of the embedding matrix (AWD ``dropoute``).
+        input_dropout: on the embeddings fed to layer 1 (``dropouti``).
+        hidden_dropout: between layers (``dropouth``).
+        output_dropout: on the last layer's output, before the softmax layer (``dropout``).
+        weight_drop: DropConnect on every layer's ``weight_hh`` (``wdrop``), one mask per batch.
+        variational: one dropout mask per sequence shared over time (AWD); False: a fresh mask per
+            entry (Zaremba et al.).
+        activation_penalty: AR, ``alpha * mean(dropped last-layer outputs^2)`` added to the training loss.
+        temporal_penalty: TAR, ``beta * mean((h_t - h_{t-1})^2)`` of the last layer's outputs before dropout.
+        init_range: uniform(-r, r) initialisation of every weight, biases included (Zaremba's 0.05);
+            0: the embedding uniform(-0.1, 0.1) as AWD-LSTM's, rnnkit's Xavier/orthogonal recurrent
+            layers and torch's default for the softmax layer.
+    """
+
+    vocab_size: int | None = None
+    embedding_dim: int = 400
+    hidden_size: int = 1150
+    num_layers: int = 3
+    cell: str = "lstm"
+    tie_weights: bool = True
+    embedding_dropout: float = 0.0
+    input_dropout: float = 0.0
+    hidden_dropout: float = 0.0
+    output_dropout: float = 0.0
+    weight_drop: float = 0.0
+    variational: bool = True
+    activation_penalty: float = 0.0
+    temporal_penalty: float = 0.0
+    init_range: float = 0.0
+
+    def __post_init__(self) -> None:
+        check_positive("AWDConfig", "vocab_size", self.vocab_size)
+        for name in ("embedding_dim", "hidden_size", "num_layers"):
+            check_positive("AWDConfig", name, getattr(self, name))
+        if self.cell not in CELLS:
+            raise ValueError(f"AWDConfig.cell: unknown cell {self.cell!r}; choose one of {list(CELLS)}.")
+        for name in ("embedding_dropout", "input_dropout", "hidden_dropout", "output_dropout", "weight_drop"):
+            check_probability("AWDConfig", name, getattr(self, name))
+        for name in ("activation_penalty", "temporal_penalty", "init_range"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"AWDConfig.{name} must be >= 0, got {getattr(self, name)!r}.")
+
+    def layer_sizes(self) -> list[int]:
+        """Units of each layer: H ... H, and E for the last one when the weights are tied."""
+        last = self.embedding_dim if self.tie_weights else self.hidden_size
+        return [self.hidden_size] * (self.num_layers - 1) + [last]
+
+
+@dataclass(frozen=True)
 class GeneratorConfig:
     """A conditional sequence generator.
 

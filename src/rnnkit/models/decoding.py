@@ -200,6 +200,7 @@ def sample_decode(
     max_length: int,
     temperature: float = 1.0,
     top_k: int | None = None,
+    top_p: float | None = None,
     generator: torch.Generator | None = None,
 ) -> tuple[Tensor, Tensor]:
     """Draw each token from the model's distribution, sharpened or flattened by a temperature.
@@ -208,6 +209,7 @@ def sample_decode(
 
         p_τ(v) = exp(log p(v) / τ) / sum_u exp(log p(u) / τ)      τ = temperature
         top-k: p_τ(v) = 0 unless log p(v) is among the k largest (then renormalised)
+        top-p: p_τ(v) = 0 outside the smallest set of most probable tokens whose p_τ adds up to >= p
         y_t ~ p_τ
 
     τ -> 0 tends to greedy decoding, τ = 1 samples the model itself, τ > 1 flattens it. ``top_k=1``
@@ -217,6 +219,8 @@ def sample_decode(
         step, state, batch_size, bos_id, eos_id, max_length: as for :func:`greedy_decode`.
         temperature: τ > 0.
         top_k: sample among the k most probable tokens only (None: all of them); clipped to V.
+        top_p: nucleus sampling (Holtzman et al. 2020): sample among the most probable tokens whose
+            probabilities (after the temperature and top-k) add up to at least p; None or 1: all.
         generator: the random generator, for reproducible samples (on the state's device).
 
     Shapes:
@@ -236,15 +240,55 @@ def sample_decode(
             f"sample_decode: temperature must be a number > 0, got {temperature!r}. "
             "Use 1.0 to sample the model as it is, or greedy_decode for the limit temperature -> 0."
         )
-    if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1):
-        raise ValueError(f"sample_decode: top_k must be None (no truncation) or an int >= 1, got {top_k!r}.")
+    check_sampling(temperature, top_k, top_p, "sample_decode")
 
     def choose(log_probs: Tensor) -> Tensor:
-        logits = log_probs.float() / temperature  # (B, V)
-        if top_k is not None and top_k < logits.shape[-1]:
-            kth = logits.topk(top_k, dim=-1).values[:, -1:]  # (B, 1)
-            logits = logits.masked_fill(logits < kth, float("-inf"))
-        probs = torch.softmax(logits, dim=-1)  # (B, V)
+        probs = sampling_probs(log_probs, temperature, top_k, top_p)  # (B, V)
         return torch.multinomial(probs, 1, generator=generator).squeeze(1)  # (B,)
 
     return _decode("sample_decode", step, state, choose, batch_size, bos_id, eos_id, max_length)
+
+
+def check_sampling(temperature: float, top_k: int | None, top_p: float | None, caller: str) -> None:
+    """Raise ValueError naming a bad temperature, top_k or top_p."""
+    if isinstance(temperature, bool) or not isinstance(temperature, int | float) or not temperature > 0:
+        raise ValueError(
+            f"{caller}: temperature must be a number > 0, got {temperature!r}. "
+            "Use 1.0 to sample the model as it is, or greedy decoding for the limit temperature -> 0."
+        )
+    if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1):
+        raise ValueError(f"{caller}: top_k must be None (no truncation) or an int >= 1, got {top_k!r}.")
+    if top_p is not None and (
+        isinstance(top_p, bool) or not isinstance(top_p, int | float) or not 0 < top_p <= 1
+    ):
+        raise ValueError(f"{caller}: top_p must be None (no truncation) or in (0, 1], got {top_p!r}.")
+
+
+def sampling_probs(
+    log_probs: Tensor, temperature: float = 1.0, top_k: int | None = None, top_p: float | None = None
+) -> Tensor:
+    """The distribution a token is drawn from: temperature, then top-k, then top-p (nucleus).
+
+    The most probable token always survives, so the result is a distribution whatever k and p are.
+
+    Shapes:
+        log_probs ``(B, V)`` (any logits) -> probabilities ``(B, V)``, zero on excluded tokens.
+
+    Example:
+        >>> probs = sampling_probs(torch.tensor([[0.5, 0.3, 0.2]]).log(), top_p=0.7)
+        >>> [round(p, 3) for p in probs[0].tolist()]
+        [0.625, 0.375, 0.0]
+    """
+    logits = log_probs.float() / temperature  # (B, V)
+    if top_k is not None and top_k < logits.shape[-1]:
+        kth = logits.topk(top_k, dim=-1).values[:, -1:]  # (B, 1)
+        logits = logits.masked_fill(logits < kth, float("-inf"))
+    probs = torch.softmax(logits, dim=-1)  # (B, V)
+    if top_p is not None and top_p < 1:
+        sorted_probs, order = probs.sort(dim=-1, descending=True)  # (B, V)
+        before = sorted_probs.cumsum(dim=-1) - sorted_probs  # mass of the more probable tokens
+        drop_sorted = before >= top_p  # the nucleus: tokens reached before the mass hits p
+        drop = torch.zeros_like(drop_sorted).scatter(-1, order, drop_sorted)  # (B, V)
+        probs = probs.masked_fill(drop, 0.0)
+        probs = probs / probs.sum(dim=-1, keepdim=True)
+    return probs

@@ -22,7 +22,7 @@ recipe file plus one dataset module, registered in :mod:`rnnkit.recipes.registry
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -107,6 +107,29 @@ class Recipe(ABC):
     def test_split(self, config: Any, data_dir: str | None, artifacts: Mapping[str, Any]) -> Split:
         """The test split for evaluating a finished run (default: :meth:`prepare`'s)."""
         return self.prepare(config, data_dir).test
+
+    def file_split(self, config: Any, artifacts: Mapping[str, Any], path: str) -> Split:
+        """The examples of a user's file, to score with ``rnnkit evaluate RUN --file`` (default: the
+        task cannot)."""
+        raise ValueError(
+            f"task {self.name!r} does not evaluate on a file; drop --file to score its test split."
+        )
+
+    def derived_figures(self, figures: Mapping[str, Any]) -> dict[str, Any]:
+        """Figures computed from the evaluated ones (a perplexity from a loss); default: none."""
+        return {}
+
+    def generate(
+        self,
+        config: Any,
+        model: nn.Module,
+        artifacts: Mapping[str, Any],
+        prime: str,
+        length: int,
+        **sampling: Any,
+    ) -> Iterator[str]:
+        """Text after ``prime``, streamed piece by piece (``rnnkit generate``); default: the task cannot."""
+        raise ValueError(f"task {self.name!r} does not generate text; `rnnkit generate` takes a textgen run.")
 
     def save_artifacts(self, run: RunFolder, artifacts: Mapping[str, Any]) -> None:
         """Write what :meth:`prepare` built (default: nothing)."""

@@ -23,7 +23,7 @@ import functools
 import logging
 import os
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -170,6 +170,7 @@ def _fit_and_test(
             val_batch_sampler=val_split.batch_sampler if val_split is not None else None,
         )
         test = _evaluate_split(trainer, test_split)
+        test.update(recipe.derived_figures(test))
         summary: dict[str, Any] = {"task": recipe.name, **test, **split_counts(prepared), **prepared.counts}
         summary.update(
             {
@@ -272,6 +273,13 @@ class TrainedRun:
         return rows
 
 
+def generate(path: str | Path, prime: str, length: int, **sampling: Any) -> Iterator[str]:
+    """Text after ``prime`` from a finished run, streamed piece by piece (``rnnkit generate``)."""
+    trained = open_run(path)
+    model, artifacts = trained.load_model()
+    return trained.recipe.generate(trained.config, model, artifacts, prime, length, **sampling)
+
+
 def open_run(path: str | Path) -> TrainedRun:
     """Read the ``config.json`` of a run folder and rebuild its recipe and config."""
     folder = Path(path)
@@ -294,16 +302,25 @@ def open_run(path: str | Path) -> TrainedRun:
 load_run = open_run  # the name the Python API documents: load_run(path).predict([...])
 
 
-def evaluate(path: str | Path, data_dir: str | None = None) -> dict[str, Any]:
-    """The test-split figures of a finished run, recomputed from its weights."""
+def evaluate(path: str | Path, data_dir: str | None = None, file: str | None = None) -> dict[str, Any]:
+    """The test-split figures of a finished run, recomputed from its weights; with ``file``, the
+    figures of that file instead (tasks that score files: ``textgen``), named ``file_<metric>``."""
     trained = open_run(path)
     model, artifacts = trained.load_model()
     config = trained.config
-    split = trained.recipe.test_split(config, data_dir, artifacts)
+    if file is None:
+        split, prefix = trained.recipe.test_split(config, data_dir, artifacts), "test"
+    else:
+        split, prefix = trained.recipe.file_split(config, artifacts, file), "file"
     eval_config = replace(config.train, progress=False)
     with Trainer(model, trained.recipe.task(config), eval_config) as trainer:
-        figures = _evaluate_split(trainer, split)
-    return {"task": trained.recipe.name, **figures, "test_examples": len(split)}
+        result = trainer.evaluate(
+            split.dataset, collate_fn=split.collate_fn, batch_sampler=split.batch_sampler
+        )
+    figures = {f"{prefix}_{name}": value for name, value in result.items()}
+    figures.update(trained.recipe.derived_figures(figures))
+    where = {"file": file} if file is not None else {}
+    return {"task": trained.recipe.name, **where, **figures, f"{prefix}_examples": len(split)}
 
 
 def predict(

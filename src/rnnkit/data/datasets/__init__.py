@@ -16,6 +16,7 @@ from .imdb import IMDB_ARCHIVE, IMDB_REPACKS, imdb_structural_check, load_imdb, 
 from .mnist import MNIST_NPZ, MNIST_REPACKS, load_mnist, mnist_structural_check
 from .pm25 import PM25_CSV, PM25_REPACKS, load_pm25, pm25_structural_check
 from .published_csv import PublishedCsv
+from .shakespeare import SHAKESPEARE_TXT, load_tiny_shakespeare, shakespeare_structural_check
 from .sunspots import SUNSPOTS, SUNSPOTS_CSV, load_sunspots
 from .weather import WEATHER, WEATHER_COLUMNS, WEATHER_CSV, load_weather
 
@@ -37,6 +38,7 @@ __all__ = [
     "WEATHER",
     "WEATHER_COLUMNS",
     "WEATHER_CSV",
+    "SHAKESPEARE_TXT",
     "PublishedCsv",
     "imdb_structural_check",
     "load_airline",
@@ -47,7 +49,9 @@ __all__ = [
     "load_mnist",
     "load_pm25",
     "load_sunspots",
+    "load_tiny_shakespeare",
     "load_weather",
     "mnist_structural_check",
     "pm25_structural_check",
+    "shakespeare_structural_check",
 ]
