@@ -6,6 +6,7 @@ Usage::
     RNNKIT_DATA=../shared/datasets .venv/bin/python bench/quality.py sentiment --preset seed-simplernn
     .venv/bin/python bench/quality.py mnist --quick          # smoke-size, seconds
     RNNKIT_DATA=../shared/datasets .venv/bin/python bench/quality.py sentiment --seeds 0 1 2
+    RNNKIT_DATA=../shared/datasets .venv/bin/python bench/quality.py textgen --threads 2 --seeds 0 1 2
     .venv/bin/python bench/quality.py --summarize runs/quality-sentiment-default-seed*   # from run folders
 
 It runs ``rnnkit train <task> --preset P --out runs/quality-<task>-<preset>`` in this process, then prints
@@ -35,6 +36,7 @@ ANCHORS = {
     ("sentiment", "seed-simplernn"): "the textbook Keras SimpleRNN example, same layers and settings",
     ("mnist", "default"): "target >= 0.990 (issue 4)",
     ("mnist", "pixels"): "pixel by pixel (T=784); no target set",
+    ("textgen", "default"): "target <= 1.47 nats/char on the last 10% (nanoGPT's baby GPT: 1.4697; issue 11)",
 }
 
 

@@ -298,3 +298,27 @@ def test_exponential_schedule_multiplies_the_lr_each_epoch(tmp_path):
     loss = lambda m, batch: torch.nn.functional.mse_loss(m(batch[0]), batch[1])  # noqa: E731
     history = Trainer(model, loss, config).fit(TensorDataset(x, y))
     assert history["lr"] == pytest.approx([0.8, 0.4, 0.2, 0.1])
+
+
+def test_exponential_schedule_can_hold_the_lr_first(tmp_path):
+    """Zaremba et al.'s PTB schedule: lr kept for ``lr_decay_after`` epochs, then divided each epoch;
+    a resumed run continues the same schedule."""
+    from torch.utils.data import TensorDataset
+
+    from rnnkit.training import TrainConfig, Trainer
+
+    x, y = torch.randn(16, 3), torch.randn(16, 1)
+    settings = {"batch_size": 8, "lr": 1.0, "scheduler": "exponential", "lr_decay": 0.5, "progress": False}
+    config = TrainConfig(epochs=5, lr_decay_after=2, **settings)
+    loss = lambda m, batch: torch.nn.functional.mse_loss(m(batch[0]), batch[1])  # noqa: E731
+    history = Trainer(torch.nn.Linear(3, 1), loss, config).fit(TensorDataset(x, y))
+    assert history["lr"] == pytest.approx([1.0, 1.0, 0.5, 0.25, 0.125])
+    short = TrainConfig(epochs=3, lr_decay_after=2, **settings)
+    Trainer(torch.nn.Linear(3, 1), loss, short, run_dir=tmp_path / "run").fit(TensorDataset(x, y))
+    longer = TrainConfig(epochs=5, lr_decay_after=2, **settings)
+    resumed = Trainer(torch.nn.Linear(3, 1), loss, longer, run_dir=tmp_path / "run").fit(
+        TensorDataset(x, y), resume=True
+    )
+    assert resumed["lr"] == pytest.approx([1.0, 1.0, 0.5, 0.25, 0.125])
+    with pytest.raises(ValueError, match="lr_decay_after"):
+        TrainConfig(lr_decay_after=0)

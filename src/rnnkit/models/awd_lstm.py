@@ -71,7 +71,7 @@ class AWDLanguageModel(nn.Module):
         if config.init_range > 0:  # Zaremba et al.: every weight uniform(-r, r)
             for parameter in self.parameters():
                 nn.init.uniform_(parameter, -config.init_range, config.init_range)
-        else:  # AWD-LSTM's embedding init (small, which a tied softmax layer needs)
+        elif config.tie_weights:  # AWD-LSTM's embedding init: small, as the tied softmax layer needs
             nn.init.uniform_(self.embedding.weight, -0.1, 0.1)
 
     def _drop(self, x: Tensor, p: float) -> Tensor:

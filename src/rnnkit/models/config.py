@@ -196,8 +196,9 @@ class AWDConfig:
         activation_penalty: AR, ``alpha * mean(dropped last-layer outputs^2)`` added to the training loss.
         temporal_penalty: TAR, ``beta * mean((h_t - h_{t-1})^2)`` of the last layer's outputs before dropout.
         init_range: uniform(-r, r) initialisation of every weight, biases included (Zaremba's 0.05);
-            0: the embedding uniform(-0.1, 0.1) as AWD-LSTM's, rnnkit's Xavier/orthogonal recurrent
-            layers and torch's default for the softmax layer.
+            0: rnnkit's Xavier/orthogonal recurrent layers, torch's defaults for the softmax layer and
+            the embedding (N(0, 1): inputs of unit scale, as char-rnn's one-hot vectors), except that a
+            tied embedding starts uniform(-0.1, 0.1) as AWD-LSTM's (a tied softmax layer needs it small).
     """
 
     vocab_size: int | None = None

@@ -61,6 +61,8 @@ class TrainConfig:
         min_lr: the floor of the cosine and plateau schedules.
         plateau_factor: lr multiplier of the plateau schedule, in (0, 1).
         lr_decay: lr multiplier per epoch of the exponential schedule, in (0, 1].
+        lr_decay_after: the exponential schedule keeps ``lr`` for the first ``lr_decay_after`` epochs:
+            ``lr_e = lr * lr_decay^max(0, e - lr_decay_after)`` (1: decay from epoch 2 on).
         plateau_patience: epochs without improvement that the plateau schedule tolerates.
         clip_norm: rescale the gradients so that their global L2 norm is at most this; None = off.
         clip_value: clamp every gradient entry to ``[-clip_value, clip_value]`` (before ``clip_norm``);
@@ -98,6 +100,7 @@ class TrainConfig:
     min_lr: float = 0.0
     plateau_factor: float = 0.1
     lr_decay: float = 0.5
+    lr_decay_after: int = 1
     plateau_patience: int = 2
     clip_norm: float | None = None
     clip_value: float | None = None
@@ -122,7 +125,7 @@ class TrainConfig:
         _choice("precision", self.precision, PRECISIONS)
         _choice("device", self.device, DEVICES)
         _choice("monitor_mode", self.monitor_mode, MONITOR_MODES)
-        for name in ("epochs", "batch_size"):
+        for name in ("epochs", "batch_size", "lr_decay_after"):
             _at_least(name, getattr(self, name), 1)
         for name in ("weight_decay", "momentum", "min_lr", "min_delta", "num_workers", "log_every"):
             _at_least(name, getattr(self, name), 0)

@@ -6,8 +6,10 @@ epoch trained with:
 - ``none``: constant ``lr``.
 - ``cosine``: ``lr_e = min_lr + (lr - min_lr) * (1 + cos(pi * (e - 1) / epochs)) / 2`` for the 1-based
   epoch ``e`` (torch's CosineAnnealingLR with ``T_max = epochs``).
-- ``exponential``: ``lr_e = lr * lr_decay^(e - 1)`` (torch's ExponentialLR; with ``lr_decay=0.5`` the
-  halving per epoch of the widely used LTSF forecasting code, its ``lradj="type1"``).
+- ``exponential``: ``lr_e = lr * lr_decay^max(0, e - lr_decay_after)`` (``lr_decay_after`` = 1, the
+  default: torch's ExponentialLR; with ``lr_decay=0.5`` the halving per epoch of the widely used LTSF
+  forecasting code, its ``lradj="type1"``; Zaremba et al.'s PTB schedule is ``lr_decay=1/1.2`` after
+  epoch 6, ``lr_decay_after=6``).
 - ``plateau``: torch's ReduceLROnPlateau on ``monitor``: an epoch is an improvement when it beats
   the best value so far by more than ``min_delta`` (absolute); after more than ``plateau_patience``
   epochs in a row without one, the lr is multiplied by ``plateau_factor`` (never below ``min_lr``)
@@ -72,7 +74,11 @@ def build_scheduler(optimizer: torch.optim.Optimizer, config: TrainConfig) -> Sc
             optimizer, T_max=config.epochs, eta_min=config.min_lr
         )
     if config.scheduler == "exponential":
-        return torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=config.lr_decay)
+        if config.lr_decay_after == 1:
+            return torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=config.lr_decay)
+        gamma, after = config.lr_decay, config.lr_decay_after
+        # LambdaLR counts finished epochs i = e - 1 from 0
+        return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda i: gamma ** max(0, i + 1 - after))
     if config.scheduler == "plateau":
         return torch.optim.lr_scheduler.ReduceLROnPlateau(
             optimizer,
