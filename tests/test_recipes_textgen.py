@@ -54,6 +54,10 @@ def test_greedy_generation_continues_the_learnt_text(tiny_run: Path, capsys) -> 
     assert out.startswith("the quick brown fox jumps over the lazy dog\nthe quick brown")
     assert main(["generate", str(tiny_run), "--prime", "the quick", "--length", "60", "--top-k", "1"]) == 0
     assert capsys.readouterr().out == out  # top-k 1 is greedy
+    for seed in ("1", "2"):  # greedy decoding draws nothing: every seed gives the same text
+        args = ["generate", str(tiny_run), "--prime", "the quick", "--length", "60", "--temperature", "0"]
+        assert main([*args, "--seed", seed]) == 0
+        assert capsys.readouterr().out == out
 
 
 def test_the_same_seed_gives_the_same_text_and_another_seed_another(tiny_run: Path, capsys) -> None:
@@ -173,3 +177,14 @@ def test_tiny_shakespeare_is_split_as_nanogpt_splits_it() -> None:
     corpus = __import__("rnnkit.recipes.textgen", fromlist=["load_corpus"]).load_corpus(config, str(root))
     assert (len(corpus.train), len(corpus.validation)) == (1_003_854, 111_540)  # nanoGPT's prepare.py
     assert corpus.test is None and corpus.train[:14] == list("First Citizen:")
+
+
+def test_a_reader_that_leaves_the_pipe_early_ends_generation_quietly(tiny_run: Path) -> None:
+    import subprocess
+    import sys
+
+    command = (
+        f"set -o pipefail; {sys.executable} -m rnnkit.cli generate {tiny_run} --length 100000 | head -c 20"
+    )
+    done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0 and len(done.stdout) == 20 and done.stderr == "", done.stderr

@@ -194,6 +194,9 @@ def _generate(args: argparse.Namespace) -> int:
         out.write("\n")
         out.flush()
         return 130
+    except BrokenPipeError:  # the reader left (`| head`): stop quietly, as a Unix filter does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
+        return 0
     out.write("\n")
     return 0
 
