@@ -188,3 +188,22 @@ def test_a_reader_that_leaves_the_pipe_early_ends_generation_quietly(tiny_run: P
     )
     done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0 and len(done.stdout) == 20 and done.stderr == "", done.stderr
+
+
+@pytest.mark.parametrize("preset", ["default", "words", "zaremba-medium", "awd-lstm"])
+def test_every_preset_builds_and_takes_a_training_step(preset: str) -> None:
+    import torch
+
+    from rnnkit.data.streams import StreamWindows
+    from rnnkit.data.vocab import Vocab
+    from rnnkit.recipes.textgen_task import StreamTask
+
+    recipe = get_recipe("textgen")
+    config = build_config(recipe, preset)
+    recipe.check(config)
+    model = recipe.build_model(config, {"vocab": Vocab([f"w{i}" for i in range(40)])}).train()
+    window = StreamWindows(torch.randint(0, 42, (40,)), streams=2, bptt=6)[0]
+    loss, count = StreamTask().compute_loss(model, window)
+    loss.backward()
+    assert count == 12 and torch.isfinite(loss)
+    assert model.embedding.weight.grad is not None
