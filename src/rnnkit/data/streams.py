@@ -37,11 +37,6 @@ class Window(NamedTuple):
     first: bool
 
 
-def stream_length(tokens: int, streams: int) -> int:
-    """M, the tokens per stream when ``tokens`` are cut into ``streams`` rows."""
-    return tokens // streams
-
-
 class StreamWindows(Dataset):
     """The T-step windows of a corpus cut into B streams (see the module docstring).
 
@@ -63,7 +58,7 @@ class StreamWindows(Dataset):
             raise ValueError(f"StreamWindows: ids must be one sequence (N,), got shape {tuple(ids.shape)}.")
         if streams < 1 or bptt < 1:
             raise ValueError(f"StreamWindows: streams and bptt must be >= 1, got {streams} and {bptt}.")
-        length = stream_length(len(ids), streams)
+        length = len(ids) // streams  # M
         if length - 1 < min_steps:
             raise ValueError(
                 f"{name} holds {len(ids)} tokens: {streams} streams of {length}, but one window needs "
@@ -91,9 +86,6 @@ class StreamWindows(Dataset):
         inputs = self.data[:, start:stop]  # (B, T)
         targets = self.data[:, start + 1 : stop + 1]  # (B, T)
         return Window(inputs, targets, first=index == 0)
-
-    def __iter__(self) -> Iterator[Window]:
-        return (self[i] for i in range(len(self)))
 
 
 class InOrder(Sampler[list[int]]):

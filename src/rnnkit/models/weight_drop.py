@@ -72,11 +72,3 @@ class WeightDrop(nn.Module):
 
     def extra_repr(self) -> str:
         return f"p={self.p}, weights={self.names}"
-
-
-def unwrap(layer: nn.Module) -> nn.Module:
-    """The recurrent layer inside a :class:`WeightDrop` (or the layer itself)."""
-    return layer.rnn if isinstance(layer, WeightDrop) else layer
-
-
-__all__ = ["WeightDrop", "unwrap"]

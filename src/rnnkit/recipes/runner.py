@@ -169,8 +169,7 @@ def _fit_and_test(
             batch_sampler=train_split.batch_sampler,
             val_batch_sampler=val_split.batch_sampler if val_split is not None else None,
         )
-        test = _evaluate_split(trainer, test_split)
-        test.update(recipe.derived_figures(test))
+        test = _evaluate_split(trainer, test_split, recipe)
         summary: dict[str, Any] = {"task": recipe.name, **test, **split_counts(prepared), **prepared.counts}
         summary.update(
             {
@@ -186,9 +185,12 @@ def _fit_and_test(
     return summary
 
 
-def _evaluate_split(trainer: Trainer, split: Split) -> dict[str, float]:
+def _evaluate_split(trainer: Trainer, split: Split, recipe: Recipe, prefix: str = "test") -> dict[str, Any]:
+    """``{prefix}_<metric>`` for every metric of ``split``, and the recipe's figures derived from them."""
     result = trainer.evaluate(split.dataset, collate_fn=split.collate_fn, batch_sampler=split.batch_sampler)
-    return {f"test_{name}": value for name, value in result.items()}
+    figures: dict[str, Any] = {f"{prefix}_{name}": value for name, value in result.items()}
+    figures.update(recipe.derived_figures(figures))
+    return figures
 
 
 # --- finished runs ---------------------------------------------------------------------------------
@@ -314,11 +316,7 @@ def evaluate(path: str | Path, data_dir: str | None = None, file: str | None = N
         split, prefix = trained.recipe.file_split(config, artifacts, file), "file"
     eval_config = replace(config.train, progress=False)
     with Trainer(model, trained.recipe.task(config), eval_config) as trainer:
-        result = trainer.evaluate(
-            split.dataset, collate_fn=split.collate_fn, batch_sampler=split.batch_sampler
-        )
-    figures = {f"{prefix}_{name}": value for name, value in result.items()}
-    figures.update(trained.recipe.derived_figures(figures))
+        figures = _evaluate_split(trainer, split, trained.recipe, prefix)
     where = {"file": file} if file is not None else {}
     return {"task": trained.recipe.name, **where, **figures, f"{prefix}_examples": len(split)}
 

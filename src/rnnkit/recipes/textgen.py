@@ -79,6 +79,13 @@ def eval_split(tokens: list[str], vocab: Vocab, config: TextgenConfig, name: str
     return Split(windows, one_window, InOrder(len(windows)))
 
 
+def held_out_windows(corpus: Corpus, vocab: Vocab, config: TextgenConfig) -> Split:
+    """The test file's windows, or the validation part's when the corpus has no test file."""
+    if corpus.test is None:
+        return eval_split(corpus.validation, vocab, config, "the validation text")
+    return eval_split(corpus.test, vocab, config, "the test text")
+
+
 class TextgenRecipe(Recipe):
     name = "textgen"
     description = "character- or word-level language model -> generated text (1 vs N)"
@@ -127,7 +134,7 @@ class TextgenRecipe(Recipe):
             min_steps=data.bptt,
         )
         validation = eval_split(corpus.validation, vocab, config, "the validation text")
-        test = validation if corpus.test is None else eval_split(corpus.test, vocab, config, "the test text")
+        test = held_out_windows(corpus, vocab, config)
         counts = {
             "corpus": data.path or "tinyshakespeare",
             "level": data.level,
@@ -161,13 +168,7 @@ class TextgenRecipe(Recipe):
         return {"vocab": run.read_vocab()}
 
     def test_split(self, config: TextgenConfig, data_dir: str | None, artifacts: Mapping[str, Any]) -> Split:
-        corpus = load_corpus(config, data_dir)
-        tokens, name = (
-            (corpus.validation, "the validation text")
-            if corpus.test is None
-            else (corpus.test, "the test text")
-        )
-        return eval_split(tokens, artifacts["vocab"], config, name)
+        return held_out_windows(load_corpus(config, data_dir), artifacts["vocab"], config)
 
     def file_split(self, config: TextgenConfig, artifacts: Mapping[str, Any], path: str) -> Split:
         """The windows of any UTF-8 file, to score with ``rnnkit evaluate RUN --file``."""

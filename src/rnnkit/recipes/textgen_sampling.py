@@ -74,9 +74,10 @@ def _draw(
     model.eval()
     with torch.no_grad():
         log_probs, state = model.read(torch.tensor([prime_ids], dtype=torch.long))  # (1, V)
+        ban = torch.zeros(log_probs.shape[-1], dtype=torch.bool)  # (V,), built once
+        ban[list(banned)] = True
         for _ in range(length):
-            log_probs = log_probs.clone()
-            log_probs[:, list(banned)] = float("-inf")
+            log_probs = log_probs.masked_fill(ban, float("-inf"))  # (1, V)
             if temperature == 0:
                 token = log_probs.argmax(dim=-1)  # (1,)
             else:
