@@ -84,6 +84,18 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{summaries[0]['intervals']['level']:.0%} conformal intervals, test coverage {spread(cover, 3)}"
         )
+    if "validation" in summaries[0]:
+        val = [s["validation"]["model"] for s in summaries]
+        print(
+            f"validation ({summaries[0]['validation']['windows']} windows, what settings are chosen by): "
+            "model "
+            + ", ".join(
+                f"{m} {spread([v[m] for v in val if m in v], 3 if m.startswith('mape') else 4)}"
+                for m in metrics
+            )
+        )
+        for name, figures in summaries[0]["validation"]["baselines"].items():
+            print(f"  {name}: " + ", ".join(f"{m} {figures[m]:.4g}" for m in metrics if m in figures))
     best_val = [s.get("best_val_mse") for s in summaries]
     print(
         f"per seed: test MSE {[round(s['test_mse'], 4) for s in summaries]}, best validation MSE "

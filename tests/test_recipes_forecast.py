@@ -252,6 +252,19 @@ def test_airline_with_a_log_transform_reports_in_passengers_beside_holt_winters(
     assert 0 < summary["baselines"]["holt_winters"]["mape"] < 10  # fitted on 1949-1958, in passengers
     assert summary["model"]["mae_units"] > 0 and "mape_last_step" in summary["model"]
     assert json.loads((out / "series.json").read_text())["log"] is True
+    # the validation block scores 1958 in passengers; its seasonal naive, by brute force on the raw file:
+    # forecasts from every origin 1957-12 .. 1958-06 of the 6 months after, each the value 12 months before
+    raw = (Path(os.environ["RNNKIT_DATA"]) / "timeseries" / "airline-passengers.csv").read_text().split()[1:]
+    passengers = [float(line.split(",")[1]) for line in raw]
+    first_1958 = 9 * 12
+    ape = [
+        abs(passengers[t - 12] - passengers[t]) / passengers[t] * 100
+        for origin in range(first_1958, first_1958 + 7)
+        for t in range(origin, origin + 6)
+    ]
+    validation = summary["validation"]
+    assert validation["windows"] == 7 and validation["model"]["mae_units"] > 0
+    assert math.isclose(validation["baselines"]["seasonal_naive"]["mape"], sum(ape) / len(ape), rel_tol=1e-9)
     capsys.readouterr()
     assert main(["forecast", str(out), "--horizon", "3"]) == 0
     table = capsys.readouterr().out.splitlines()

@@ -10,7 +10,9 @@ Every figure is computed on the test part's windows (all of them, stride ``repor
   each with ``mse`` / ``mae`` in standardised units and ``mae`` / ``mape`` in the data's units;
 - ``intervals``: split-conformal half-widths per step from the validation windows' errors at
   ``report.level`` (:mod:`rnnkit.training.intervals`) and the coverage they reach on the test windows;
-- ``rollout`` (``report.rollout`` > 0): the test part forecast from its first row by feeding forecasts back.
+- ``rollout`` (``report.rollout`` > 0): the test part forecast from its first row by feeding forecasts back;
+- ``validation``: the model and the same baselines (Holt-Winters aside) on every validation window, in the
+  same units: what settings are chosen by (the test figures are read only after the choice).
 """
 
 from __future__ import annotations
@@ -170,6 +172,7 @@ def build_report(config: ForecastConfig, model: nn.Module, prepared: Any, run: A
                 baseline_forecasts["holt_winters"] = hw
     figures["baselines"] = {name: errors(f, y, scaler, targets) for name, f in baseline_forecasts.items()}
     figures["baseline_notes"] = notes
+    figures["validation"] = _validation(config, model, prepared, scaler, targets, targets_idx, info.period)
     figures["intervals"] = _intervals(config, model, prepared, forecast, scale, y)
     if run is not None:
         run.write_text(run.INTERVALS, _json(figures["intervals"]))
@@ -183,6 +186,28 @@ def build_report(config: ForecastConfig, model: nn.Module, prepared: Any, run: A
     # the (H, K) widths live in intervals.json (Weather's are 2,016 numbers); the summary keeps the coverage
     figures["intervals"] = {k: v for k, v in figures["intervals"].items() if k != "half_width"}
     return figures
+
+
+def _validation(
+    config: ForecastConfig,
+    model: nn.Module,
+    prepared: Any,
+    scaler: ValueTransform,
+    targets: tuple[str, ...],
+    targets_idx: tuple[int, ...],
+    period: int,
+) -> dict[str, Any]:
+    """The model's and the no-learning/linear baselines' errors on every validation window, in the same
+    units as the test figures: what settings that change the model's own units (``data.transform=log``)
+    are compared by, since the trainer's ``val_mse`` is in those units."""
+    val_x, val_y = prepared.validation.dataset.windows.arrays()
+    result: dict[str, Any] = {
+        "windows": len(val_x),
+        "model": errors(model_forecast(model, val_x)[0], val_y, scaler, targets),
+    }
+    baseline_forecasts, _ = _baselines(config, val_x, targets_idx, period, prepared)
+    result["baselines"] = {name: errors(f, val_y, scaler, targets) for name, f in baseline_forecasts.items()}
+    return result
 
 
 def _intervals(
