@@ -2,8 +2,10 @@
 
     rnnkit train <task> [--preset P] [--config file.toml] [--set key=value ...] [--data-dir DIR]
                         [--out DIR] [--device cpu|cuda|auto] [--quick] [--resume] [--quiet]
-    rnnkit evaluate RUN [--file TEXT.txt] [--data-dir DIR]
+    rnnkit evaluate RUN [--file TEXT.txt | --source F.en --reference F.de] [--data-dir DIR]
     rnnkit generate RUN [--prime TEXT] [--length N] [--temperature T] [--top-k K] [--top-p P] [--seed S]
+    rnnkit translate RUN [SENTENCE ...] [--file IN.txt] [--output OUT.txt] [--beam K]
+                         [--plot-attention FILE.png]
     rnnkit predict RUN [INPUT ...] [--file PATH ...] [--output FILE.csv|.jsonl] [--batch-size N]
     rnnkit forecast RUN [--csv FILE] [--horizon H] [--plot FILE.png] [--output FILE.csv]
                         [--backtest [--stride K]]
@@ -175,7 +177,32 @@ QUICK_MEANS = (
 def _evaluate(args: argparse.Namespace) -> int:
     from .recipes.runner import evaluate
 
-    print(json.dumps(evaluate(args.run, args.data_dir, args.file), indent=2, default=str))
+    if args.file and args.source:
+        raise ValueError("--file and --source both name the input to score; pass one.")
+    figures = evaluate(args.run, args.data_dir, args.file or args.source, args.reference)
+    print(json.dumps(figures, indent=2, default=str))
+    return 0
+
+
+def _translate(args: argparse.Namespace) -> int:
+    from .data.parallel import read_lines
+    from .recipes.runner import open_run
+    from .recipes.translate import translate_run
+
+    sentences = list(args.sentences) + (read_lines(args.file, "--file") if args.file else [])
+    if not sentences:
+        raise ValueError('nothing to translate: give sentences ("A man rides a bike.") or --file IN.txt.')
+    translations = translate_run(open_run(args.run), sentences, args.beam, args.plot_attention)
+    if args.output:
+        from .atomic import atomic_write_text
+
+        atomic_write_text(args.output, "".join(t + "\n" for t in translations))
+        print(f"{len(translations)} translations -> {args.output}", file=sys.stderr)
+    else:
+        for translation in translations:
+            print(translation)
+    if args.plot_attention:
+        print(f"attention of the first sentence -> {args.plot_attention}", file=sys.stderr)
     return 0
 
 
@@ -387,8 +414,23 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("evaluate", help="test-split metrics of a finished run")
     evaluate.add_argument("run")
     evaluate.add_argument("--file", help="score this UTF-8 text instead of the test split (textgen)")
+    evaluate.add_argument(
+        "--source", help="translate: BLEU of these sentences' translations (with --reference)"
+    )
+    evaluate.add_argument("--reference", help="translate: the reference translations, line by line")
     evaluate.add_argument("--data-dir")
     evaluate.set_defaults(handler=_evaluate)
+
+    translate = commands.add_parser("translate", help="translate sentences with a translate run")
+    translate.add_argument("run", help="a run folder of `rnnkit train translate`")
+    translate.add_argument("sentences", nargs="*", help="sentences to translate")
+    translate.add_argument("--file", help="one sentence per line (translated in batches)")
+    translate.add_argument("--output", metavar="FILE", help="write the translations here, one per line")
+    translate.add_argument(
+        "--beam", type=int, help="beam size (1: greedy; default: the run's decode.beam_size)"
+    )
+    translate.add_argument("--plot-attention", metavar="FILE.png", help="draw the first sentence's attention")
+    translate.set_defaults(handler=_translate)
 
     generate = commands.add_parser(
         "generate",

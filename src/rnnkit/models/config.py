@@ -267,7 +267,7 @@ class Seq2SeqConfig:
     """An encoder-decoder translation model.
 
     Attributes:
-        src_vocab_size, tgt_vocab_size: V_src, V.
+        src_vocab_size, tgt_vocab_size: V_src, V (0 in a recipe's settings: set from its tokenizers).
         embedding_dim: E, for source and target tokens.
         encoder: the encoder's recurrent layers (may be bidirectional); its output size K*H_enc is the
             attention's key size.
@@ -280,10 +280,12 @@ class Seq2SeqConfig:
         pad_id, bos_id, eos_id: special target ids (pad_id also pads the source).
         dropout: on embeddings, between decoder layers and before the output layer, in training.
         tie_embeddings: share the target embedding with the output layer (needs H = E).
+        label_smoothing: ε of the training loss (Szegedy et al. 2016): the target distribution puts
+            1 - ε on the reference token and ε spread evenly over the vocabulary.
     """
 
-    src_vocab_size: int
-    tgt_vocab_size: int
+    src_vocab_size: int = 0
+    tgt_vocab_size: int = 0
     embedding_dim: int = 64
     encoder: RNNConfig = field(default_factory=lambda: RNNConfig(hidden_size=128, bidirectional=True))
     decoder_cell: str = "lstm"
@@ -297,9 +299,11 @@ class Seq2SeqConfig:
     eos_id: int = 2
     dropout: float = 0.0
     tie_embeddings: bool = False
+    label_smoothing: float = 0.0
 
     def __post_init__(self) -> None:
         check_probability("Seq2SeqConfig", "dropout", self.dropout)
+        check_probability("Seq2SeqConfig", "label_smoothing", self.label_smoothing)
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,21 @@ def _check_config(c: Seq2SeqConfig) -> None:
         )
 
 
+def token_loss(
+    logits: Tensor, targets: Tensor, pad_id: int, smoothing: float = 0.0, reduction: str = "mean"
+) -> Tensor:
+    """Cross-entropy of ``logits (B, T, V)`` against ``targets (B, T)``, positions with ``pad_id``
+    ignored; with label smoothing ε the target of each position is ``(1 - ε) one_hot(y) + ε / V``::
+
+        loss_t = -(1 - ε) log p(y_t) - ε/V sum_v log p(v)
+
+    ``reduction``: ``mean`` over the real tokens or ``sum``."""
+    return F.cross_entropy(
+        logits.flatten(0, 1), targets.flatten(), ignore_index=pad_id, label_smoothing=smoothing,
+        reduction=reduction,
+    )  # fmt: skip
+
+
 class Seq2Seq(nn.Module):
     """RNN encoder-decoder with optional attention (Sutskever et al. 2014; Bahdanau et al. 2015;
     Luong et al. 2015).
@@ -152,14 +167,18 @@ class Seq2Seq(nn.Module):
         logits = self.out(self.dropout(torch.stack(outputs, dim=1)))  # (B, T, V)
         return (logits, torch.stack(weights, dim=1)) if return_attention else logits  # (B, T, S)
 
-    def loss(self, src: Tensor, src_lengths: LengthsArg, tgt: Tensor) -> Tensor:
+    def loss(
+        self, src: Tensor, src_lengths: LengthsArg, tgt: Tensor, smoothing: float | None = None
+    ) -> Tensor:
         """Mean cross-entropy per target token, pads ignored; ``tgt`` ``(B, T+1)`` is BOS y_1 .. EOS
-        padded with ``pad_id``: the model reads ``tgt[:, :-1]`` and predicts ``tgt[:, 1:]``."""
+        padded with ``pad_id``: the model reads ``tgt[:, :-1]`` and predicts ``tgt[:, 1:]``.
+        ``smoothing`` (default ``config.label_smoothing``): see :func:`token_loss`."""
         if not isinstance(tgt, Tensor) or tgt.dim() != 2 or tgt.shape[1] < 2:
             got = tuple(tgt.shape) if isinstance(tgt, Tensor) else type(tgt).__name__
             raise ValueError(f"Seq2Seq.loss: tgt must be (batch, T+1) with T+1 >= 2 (BOS .. EOS), got {got}.")
         logits = self(src, src_lengths, tgt[:, :-1])  # (B, T, V)
-        return F.cross_entropy(logits.flatten(0, 1), tgt[:, 1:].flatten(), ignore_index=self.config.pad_id)
+        eps = self.config.label_smoothing if smoothing is None else smoothing
+        return token_loss(logits, tgt[:, 1:], self.config.pad_id, eps)
 
     @torch.no_grad()
     def translate(

@@ -108,12 +108,21 @@ class Recipe(ABC):
         """The test split for evaluating a finished run (default: :meth:`prepare`'s)."""
         return self.prepare(config, data_dir).test
 
-    def file_split(self, config: Any, artifacts: Mapping[str, Any], path: str) -> Split:
-        """The examples of a user's file, to score with ``rnnkit evaluate RUN --file`` (default: the
-        task cannot)."""
+    def file_split(
+        self, config: Any, artifacts: Mapping[str, Any], path: str, reference: str | None = None
+    ) -> Split:
+        """The examples of a user's file, to score with ``rnnkit evaluate RUN --file`` (``reference``:
+        a second file aligned with it, as a translation's references; default: the task cannot)."""
         raise ValueError(
             f"task {self.name!r} does not evaluate on a file; drop --file to score its test split."
         )
+
+    def split_figures(
+        self, config: Any, model: nn.Module, artifacts: Mapping[str, Any], split: Split, prefix: str
+    ) -> dict[str, Any]:
+        """Figures of a split beyond the trainer's per-batch metrics, named ``{prefix}_...`` (BLEU, which
+        needs decoding); ``rnnkit evaluate`` adds them to the loss. Default: none."""
+        return {}
 
     def derived_figures(self, figures: Mapping[str, Any]) -> dict[str, Any]:
         """Figures computed from the evaluated ones (a perplexity from a loss); default: none."""

@@ -21,9 +21,10 @@ TASKS: dict[str, str] = {
     "sine": "rnnkit.recipes.sine_demo:SineRecipe",
     "forecast": "rnnkit.recipes.forecast:ForecastRecipe",
     "textgen": "rnnkit.recipes.textgen:TextgenRecipe",
+    "translate": "rnnkit.recipes.translate:TranslateRecipe",
 }
 DEMO_TASK = "sine"  # what `rnnkit demo` trains
-PLANNED = ("translate", "ner", "speech", "captioning", "gestures", "dna", "chatbot")
+PLANNED = ("ner", "speech", "captioning", "gestures", "dna", "chatbot")
 
 
 def get_recipe(task: str) -> Recipe:

@@ -304,21 +304,31 @@ def open_run(path: str | Path) -> TrainedRun:
 load_run = open_run  # the name the Python API documents: load_run(path).predict([...])
 
 
-def evaluate(path: str | Path, data_dir: str | None = None, file: str | None = None) -> dict[str, Any]:
+def evaluate(
+    path: str | Path, data_dir: str | None = None, file: str | None = None, reference: str | None = None
+) -> dict[str, Any]:
     """The test-split figures of a finished run, recomputed from its weights; with ``file``, the
-    figures of that file instead (tasks that score files: ``textgen``), named ``file_<metric>``."""
+    figures of that file instead (tasks that score files: ``textgen``; ``translate`` with its
+    ``reference`` translations), named ``file_<metric>``."""
     trained = open_run(path)
+    if reference is not None and file is None:
+        raise ValueError("--reference goes with --source (the sentences it translates); pass both.")
     model, artifacts = trained.load_model()
-    config = trained.config
+    config, recipe = trained.config, trained.recipe
     if file is None:
-        split, prefix = trained.recipe.test_split(config, data_dir, artifacts), "test"
+        split, prefix = recipe.test_split(config, data_dir, artifacts), "test"
+    elif reference is None:
+        split, prefix = recipe.file_split(config, artifacts, file), "file"
     else:
-        split, prefix = trained.recipe.file_split(config, artifacts, file), "file"
+        split, prefix = recipe.file_split(config, artifacts, file, reference), "file"
     eval_config = replace(config.train, progress=False)
-    with Trainer(model, trained.recipe.task(config), eval_config) as trainer:
-        figures = _evaluate_split(trainer, split, trained.recipe, prefix)
+    with Trainer(model, recipe.task(config), eval_config) as trainer:
+        figures = _evaluate_split(trainer, split, recipe, prefix)
+    figures.update(recipe.split_figures(config, model, artifacts, split, prefix))
     where = {"file": file} if file is not None else {}
-    return {"task": trained.recipe.name, **where, **figures, f"{prefix}_examples": len(split)}
+    if reference is not None:
+        where["reference"] = reference
+    return {"task": recipe.name, **where, **figures, f"{prefix}_examples": len(split)}
 
 
 def predict(

@@ -170,8 +170,12 @@ class TextgenRecipe(Recipe):
     def test_split(self, config: TextgenConfig, data_dir: str | None, artifacts: Mapping[str, Any]) -> Split:
         return held_out_windows(load_corpus(config, data_dir), artifacts["vocab"], config)
 
-    def file_split(self, config: TextgenConfig, artifacts: Mapping[str, Any], path: str) -> Split:
+    def file_split(
+        self, config: TextgenConfig, artifacts: Mapping[str, Any], path: str, reference: str | None = None
+    ) -> Split:
         """The windows of any UTF-8 file, to score with ``rnnkit evaluate RUN --file``."""
+        if reference is not None:
+            raise ValueError("--reference goes with translate runs; textgen scores one text: drop it.")
         return eval_split(tokens_of(read_text(path), config.data.level), artifacts["vocab"], config, path)
 
     def derived_figures(self, figures: Mapping[str, Any]) -> dict[str, Any]:

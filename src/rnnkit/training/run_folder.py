@@ -93,6 +93,10 @@ class RunFolder:
     FORECAST_PLOT = "forecast.png"
     LOSS_PLOT = "loss_curves.png"
     CONFUSION_PLOT = "confusion_matrix.png"
+    ATTENTION_PLOT = "attention.png"
+    SOURCE_SUBWORDS = "source_subwords.model"
+    TARGET_SUBWORDS = "target_subwords.model"
+    TRANSLATIONS = "test_translations.txt"
     LOCK = ".lock"
 
     def __init__(self, path: str | Path, task: str | None = None, preset: str | None = None) -> None:
@@ -226,6 +230,20 @@ class RunFolder:
         path = self.file(name)
         atomic_write_text(path, text)
         return path
+
+    def write_bytes(self, name: str, data: bytes) -> Path:
+        """A binary file (a tokenizer's model), written atomically; returns its path."""
+        path = self.file(name)
+        atomic_write_bytes(path, data)
+        return path
+
+    def read_bytes(self, name: str, what: str) -> bytes:
+        path = self.file(name)
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"{what}: {path} does not exist; the run folder {self.path} is incomplete."
+            )
+        return path.read_bytes()
 
     def write_png(self, name: str, png: bytes) -> Path:
         """A plot: PNG bytes (:func:`rnnkit.plots.to_png`) under a ``*_PLOT`` name; returns its path."""
