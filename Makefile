@@ -15,10 +15,10 @@ $(PY):
 
 $(STAMP): $(PY) pyproject.toml
 	@echo "Installing into $(VENV): pip, then torch 2.13.0 (the CPU build), then rnnkit with its test, plot,"
-	@echo "image and forecast extras. The first time takes about 2 minutes (torch alone is ~200 MB); later runs skip it."
+	@echo "image, forecast and translate extras. The first time takes about 2 minutes (torch alone is ~200 MB); later runs skip it."
 	@echo "[1/3] pip" && $(PY) -m pip install -q --upgrade pip
 	@echo "[2/3] torch==2.13.0" && $(PY) -m pip install -q torch==2.13.0
-	@echo "[3/3] rnnkit (-e .[test,plots,images,forecast])" && $(PY) -m pip install -q -e ".[test,plots,images,forecast]"
+	@echo "[3/3] rnnkit (-e .[test,plots,images,forecast,translate])" && $(PY) -m pip install -q -e ".[test,plots,images,forecast,translate]"
 	@touch $(STAMP)
 	@echo "Installed. To use rnnkit from this shell: source $(VENV)/bin/activate"
 

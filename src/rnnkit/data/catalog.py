@@ -10,6 +10,7 @@ from .datasets.airline import AIRLINE
 from .datasets.ett import ETT
 from .datasets.imdb import IMDB_ARCHIVE, IMDB_REPACKS, imdb_structural_check
 from .datasets.mnist import MNIST_NPZ, MNIST_REPACKS, mnist_structural_check
+from .datasets.multi30k import MULTI30K, STEMS, multi30k_structural_check
 from .datasets.pm25 import PM25_CSV, PM25_REPACKS, pm25_structural_check
 from .datasets.published_csv import PublishedCsv
 from .datasets.shakespeare import SHAKESPEARE_TXT, shakespeare_structural_check
@@ -42,6 +43,10 @@ CATALOG = {
     "etth2": _published(ETT["ETTh2"], "forecast"),
     "weather": _published(WEATHER, "forecast"),
     "tinyshakespeare": CatalogEntry(SHAKESPEARE_TXT, {}, shakespeare_structural_check, "textgen"),
+    **{
+        f"multi30k-{STEMS[split]}.{lang}": CatalogEntry(remote, {}, multi30k_structural_check, "translate")
+        for (split, lang), remote in MULTI30K.items()
+    },
 }
 
 
