@@ -58,6 +58,7 @@ class TranslateRecipe(Recipe):
         "model.decoder_hidden_size=32",
         "model.attention_size=32",
         "data.vocab_size=500",
+        "data.max_pairs=2000",
         "train.epochs=1",
         "decode.beam_size=2",
     )
@@ -81,6 +82,8 @@ class TranslateRecipe(Recipe):
         from .translate_data import encode_split, learn_subwords, load_corpus
 
         corpus = load_corpus(config, data_dir)
+        if config.data.max_pairs:
+            corpus = replace(corpus, train=corpus.train.head(config.data.max_pairs))
         tokenizers = learn_subwords(config, corpus.train)
         train = encode_split(corpus.train, tokenizers, config, training=True)
         validation = encode_split(corpus.validation, tokenizers, config, training=False)

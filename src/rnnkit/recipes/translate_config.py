@@ -34,6 +34,7 @@ class TranslateData:
         validation_fraction: see above.
         vocab_size: subword pieces per language (a smaller text gets fewer).
         subword_model: ``bpe`` or ``unigram`` (SentencePiece's).
+        max_pairs: train on the first this many training pairs only (0: all; ``--quick`` sets it).
         max_source_tokens, max_target_tokens: training pairs longer than this in subwords are left out
             (counted in the summary); a source longer than ``max_source_tokens`` given to ``rnnkit
             translate`` is cut to it with a warning.
@@ -50,6 +51,7 @@ class TranslateData:
     validation_fraction: float = 0.05
     vocab_size: int = 8000
     subword_model: str = "bpe"
+    max_pairs: int = 0
     max_source_tokens: int = 100
     max_target_tokens: int = 100
 
@@ -71,6 +73,8 @@ class TranslateData:
                 f"Multi30k translates en <-> de; got data.source_language={self.source_language!r}, "
                 f"data.target_language={self.target_language!r}."
             )
+        if self.max_pairs < 0:
+            raise ValueError(f"data.max_pairs must be >= 0 (0: every pair), got {self.max_pairs}.")
         if not 0.0 < self.validation_fraction < 1.0:
             raise ValueError(f"data.validation_fraction must be in (0, 1), got {self.validation_fraction}.")
         for name in ("vocab_size", "max_source_tokens", "max_target_tokens"):

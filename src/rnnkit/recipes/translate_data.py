@@ -37,6 +37,10 @@ class Pairs:
     def __len__(self) -> int:
         return len(self.sources)
 
+    def head(self, count: int) -> Pairs:
+        """The first ``count`` pairs."""
+        return Pairs(self.sources[:count], self.targets[:count], f"the first {count} pairs of {self.name}")
+
 
 @dataclass(frozen=True)
 class Corpus:
