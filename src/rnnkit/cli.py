@@ -187,7 +187,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 def _translate(args: argparse.Namespace) -> int:
     from .data.parallel import read_lines
     from .recipes.runner import open_run
-    from .recipes.translate import translate_run
+    from .recipes.translate_use import translate_run
 
     sentences = list(args.sentences) + (read_lines(args.file, "--file") if args.file else [])
     if not sentences:
