@@ -111,6 +111,12 @@ def test_evaluate_scores_any_pair_of_files_with_sacrebleu(reversal_run, tmp_path
 def test_bad_input_gets_one_line_and_exit_code_2(reversal_run, tmp_path, capsys) -> None:
     assert main(["translate", str(reversal_run), "   "]) == 2
     assert "empty sentence" in capsys.readouterr().err
+    gappy = tmp_path / "gappy.txt"
+    gappy.write_text("cat dog\n\nowl\n")
+    assert (
+        main(["translate", str(reversal_run), "--file", str(gappy), "--output", str(tmp_path / "o.txt")]) == 2
+    )
+    assert "line 2 is empty" in capsys.readouterr().err and not (tmp_path / "o.txt").exists()
     src, ref = tmp_path / "s.txt", tmp_path / "r.txt"
     src.write_text("a\nb\nc\n")
     ref.write_text("a\nb\n")

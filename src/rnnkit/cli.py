@@ -189,7 +189,11 @@ def _translate(args: argparse.Namespace) -> int:
     from .recipes.runner import open_run
     from .recipes.translate_use import translate_run
 
-    sentences = list(args.sentences) + (read_lines(args.file, "--file") if args.file else [])
+    lines = read_lines(args.file, "--file") if args.file else []
+    empty = next((number for number, line in enumerate(lines, 1) if not line), None)
+    if empty is not None:
+        raise ValueError(f"--file {args.file}: line {empty} is empty; give one sentence per line.")
+    sentences = list(args.sentences) + lines
     if not sentences:
         raise ValueError('nothing to translate: give sentences ("A man rides a bike.") or --file IN.txt.')
     translations = translate_run(open_run(args.run), sentences, args.beam, args.plot_attention)

@@ -181,3 +181,15 @@ def split_counts(prepared: Prepared) -> dict[str, int]:
     if prepared.validation is not None:
         counts["validation_examples"] = len(prepared.validation)
     return counts
+
+
+def perplexity_figures(figures: Mapping[str, Any]) -> dict[str, Any]:
+    """``<prefix>_perplexity = exp(<prefix>_loss)`` beside each loss in nats (a language model's or a
+    translation model's ``derived_figures``); losses of 50 and above are left without one (overflow)."""
+    import math
+
+    return {
+        name.replace("loss", "perplexity"): round(math.exp(value), 4)
+        for name, value in figures.items()
+        if name.endswith("loss") and isinstance(value, float) and value < 50
+    }

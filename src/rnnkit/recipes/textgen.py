@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..data.corpus import build_vocab, read_text, tokens_of
 from ..data.vocab import Vocab
-from .base import Prepared, Recipe, Split
+from .base import Prepared, Recipe, Split, perplexity_figures
 from .textgen_config import PRESETS, TextgenConfig
 
 if TYPE_CHECKING:
@@ -180,11 +180,7 @@ class TextgenRecipe(Recipe):
 
     def derived_figures(self, figures: Mapping[str, Any]) -> dict[str, Any]:
         """Perplexity ``exp(loss)`` beside each loss."""
-        return {
-            name.replace("loss", "perplexity"): round(math.exp(value), 4)
-            for name, value in figures.items()
-            if name.endswith("loss") and isinstance(value, float) and value < 50
-        }
+        return perplexity_figures(figures)
 
     def verdict(self, summary: Mapping[str, Any]) -> list[str]:
         loss, bits = summary.get("best_val_loss"), summary.get("test_bits_per_token")

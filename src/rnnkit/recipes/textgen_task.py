@@ -21,16 +21,14 @@ from torch.nn import functional as F
 
 from ..data.streams import Window
 from ..models.awd_lstm import AWDLanguageModel, State, state_rows
+from ..training.distributed import unwrap_ddp
 
 LN2 = math.log(2.0)
 
 
 def unwrap_model(model: nn.Module) -> AWDLanguageModel:
     """The language model inside a DDP wrapper (or the model itself)."""
-    inner = getattr(model, "module", model)
-    if not isinstance(inner, AWDLanguageModel):
-        raise TypeError(f"StreamTask needs an AWDLanguageModel, got {type(inner).__name__}.")
-    return inner
+    return unwrap_ddp(model, AWDLanguageModel, "textgen")
 
 
 class StreamTask:

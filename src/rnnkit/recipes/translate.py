@@ -15,12 +15,11 @@ cased text (:mod:`rnnkit.recipes.translate_decode`). Settings and presets:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from .base import Prepared, Recipe, Split
+from .base import Prepared, Recipe, Split, perplexity_figures
 from .translate_config import PRESETS, TranslateConfig, direction
 
 if TYPE_CHECKING:
@@ -41,6 +40,19 @@ def held_out_split(
     from .translate_data import Pairs, encode_split
 
     return encode_split(Pairs(sources, targets, name), tokenizers, config, training=False).split
+
+
+def decode_split(
+    config: TranslateConfig, model: nn.Module, artifacts: Mapping[str, Any], split: Split, prefix: str
+) -> tuple[dict[str, Any], Translations]:
+    """BLEU figures of a held-out split (its ``EncodedPairs.texts``) and the beam's translations."""
+    from .translate_decode import decoded_figures
+    from .translate_task import unwrap_seq2seq
+
+    texts = split.dataset.texts  # type: ignore[attr-defined]  # an EncodedPairs of a held-out part
+    return decoded_figures(
+        unwrap_seq2seq(model), artifacts["tokenizers"], config, texts.sources, texts.targets, prefix
+    )
 
 
 class TranslateRecipe(Recipe):
@@ -154,38 +166,18 @@ class TranslateRecipe(Recipe):
         prefix: str,
     ) -> dict[str, Any]:
         """BLEU of greedy and beam decoding of the split's sources against its references."""
-        return self._decode_split(config, model, artifacts, split, prefix)[0]
-
-    def _decode_split(
-        self,
-        config: TranslateConfig,
-        model: nn.Module,
-        artifacts: Mapping[str, Any],
-        split: Split,
-        prefix: str,
-    ) -> tuple[dict[str, Any], Translations]:
-        from .translate_decode import decoded_figures
-        from .translate_task import unwrap_seq2seq
-
-        texts = split.dataset.texts  # type: ignore[attr-defined]  # an EncodedPairs of a held-out part
-        return decoded_figures(
-            unwrap_seq2seq(model), artifacts["tokenizers"], config, texts.sources, texts.targets, prefix
-        )
+        return decode_split(config, model, artifacts, split, prefix)[0]
 
     def derived_figures(self, figures: Mapping[str, Any]) -> dict[str, Any]:
         """Perplexity per target subword, ``exp(loss)``, beside each loss."""
-        return {
-            name.replace("loss", "perplexity"): round(math.exp(value), 4)
-            for name, value in figures.items()
-            if name.endswith("loss") and isinstance(value, float) and value < 50
-        }
+        return perplexity_figures(figures)
 
     def report(
         self, config: TranslateConfig, model: nn.Module, prepared: Prepared, run: RunFolder | None
     ) -> dict[str, Any]:
         """BLEU on the test part (greedy and beam), the beam's translations in ``test_translations.txt``
         and the attention of the first test sentence in ``attention.png``."""
-        figures, translations = self._decode_split(config, model, prepared.artifacts, prepared.test, "test")
+        figures, translations = decode_split(config, model, prepared.artifacts, prepared.test, "test")
         if run is not None:
             run.write_text(run.TRANSLATIONS, "".join(text + "\n" for text in translations.texts))
             texts = prepared.test.dataset.texts  # type: ignore[attr-defined]

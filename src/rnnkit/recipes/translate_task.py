@@ -13,31 +13,32 @@ from typing import Any
 from torch import Tensor, nn
 
 from ..models.seq2seq import Seq2Seq, token_loss
+from ..training.distributed import unwrap_ddp
 from .translate_data import PairBatch
 
 
 def unwrap_seq2seq(model: nn.Module) -> Seq2Seq:
     """The Seq2Seq inside a DDP wrapper (or the model itself)."""
-    inner = getattr(model, "module", model)
-    if not isinstance(inner, Seq2Seq):
-        raise TypeError(f"the translate task needs a Seq2Seq model, got {type(inner).__name__}.")
-    return inner
+    return unwrap_ddp(model, Seq2Seq, "translate")
+
+
+def _scored(model: nn.Module, batch: PairBatch) -> tuple[Tensor, Tensor, int, int]:
+    """Teacher-forced logits ``(B, T+1, V)`` (through the wrapper's forward, so DDP averages the
+    gradients), the targets ``(B, T+1)``, the pad id and the count of real target tokens."""
+    pad_id = unwrap_seq2seq(model).config.pad_id
+    logits = model(batch.src, batch.src_lengths, batch.tgt[:, :-1])
+    targets = batch.tgt[:, 1:]
+    return logits, targets, pad_id, int((targets != pad_id).sum())
 
 
 class TranslationTask:
     """``compute_loss`` (label-smoothed) and ``evaluate_batch`` (plain cross-entropy) of a PairBatch."""
 
     def compute_loss(self, model: nn.Module, batch: PairBatch) -> tuple[Tensor, int]:
-        config = unwrap_seq2seq(model).config
-        logits = model(batch.src, batch.src_lengths, batch.tgt[:, :-1])  # (B, T+1, V); DDP's forward
-        targets = batch.tgt[:, 1:]
-        count = int((targets != config.pad_id).sum())
-        return token_loss(logits, targets, config.pad_id, config.label_smoothing), count
+        logits, targets, pad_id, count = _scored(model, batch)
+        smoothing = unwrap_seq2seq(model).config.label_smoothing
+        return token_loss(logits, targets, pad_id, smoothing), count
 
     def evaluate_batch(self, model: nn.Module, batch: PairBatch) -> tuple[Tensor, int, dict[str, Any]]:
-        config = unwrap_seq2seq(model).config
-        logits = model(batch.src, batch.src_lengths, batch.tgt[:, :-1])
-        targets = batch.tgt[:, 1:]
-        count = int((targets != config.pad_id).sum())
-        total = token_loss(logits, targets, config.pad_id, reduction="sum")
-        return total / count, count, {}
+        logits, targets, pad_id, count = _scored(model, batch)
+        return token_loss(logits, targets, pad_id, reduction="sum") / count, count, {}

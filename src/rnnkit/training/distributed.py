@@ -37,7 +37,7 @@ import math
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import torch
 import torch.distributed as dist
@@ -45,6 +45,7 @@ from torch import Tensor, nn
 from torch.utils.data import Dataset, DistributedSampler, Sampler
 
 logger = logging.getLogger(__name__)
+M = TypeVar("M", bound=nn.Module)
 
 
 def resolve_device(device: str, local_rank: int = 0) -> torch.device:
@@ -225,3 +226,12 @@ class ShardedBatchSampler(Sampler[list[int]]):
         if self.pad:
             return math.ceil(count / self.world_size)
         return len(range(self.rank, count, self.world_size))
+
+
+def unwrap_ddp(model: nn.Module, expected: type[M], task: str) -> M:
+    """The module inside a DistributedDataParallel wrapper (or ``model`` itself), checked to be an
+    ``expected``; a TypeError naming ``task`` otherwise."""
+    inner = getattr(model, "module", model)
+    if not isinstance(inner, expected):
+        raise TypeError(f"the {task} task needs a {expected.__name__}, got {type(inner).__name__}.")
+    return inner
