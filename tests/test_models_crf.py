@@ -198,3 +198,51 @@ def test_bad_shapes_and_values_raise_clear_errors() -> None:
         crf.neg_log_likelihood(emissions, tags, mask, reduction="avg")
     with pytest.raises(ValueError, match="num_tags must be an int >= 1, got 0"):
         LinearChainCRF(0)
+
+
+# --- constraints: IOB2's rules over O, B-X, I-X (C = 3) ------------------------------------------------
+
+IOB = ["O", "B-X", "I-X"]
+
+
+def valid_iob(path: tuple[int, ...]) -> bool:
+    """I-X (2) only after B-X (1) or I-X (2), never first: the oracle of the rules."""
+    return path[0] != 2 and all(b != 2 or a in (1, 2) for a, b in zip(path, path[1:], strict=False))
+
+
+def constrained_case(seed: int) -> tuple[LinearChainCRF, torch.Tensor, torch.Tensor]:
+    from rnnkit.data.tag_schemes import allowed_transitions
+
+    crf, emissions, mask = make_case(seed)
+    crf.constrain(*allowed_transitions(IOB))
+    with torch.no_grad():  # make the broken I-X tempting: high emissions and transitions into it
+        emissions[..., 2] += 3.0
+        crf.transitions[0, 2] += 5.0
+    return crf, emissions, mask
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_constrained_viterbi_never_takes_a_forbidden_transition(seed: int) -> None:
+    crf, emissions, mask = constrained_case(seed)
+    paths = crf.decode(emissions, mask)
+    for b, (path, n) in enumerate(zip(paths, LENGTHS.tolist(), strict=True)):
+        assert valid_iob(tuple(path)), path
+        scores = {y: s for y, s in all_paths(crf, emissions[b, :n]).items() if valid_iob(y)}
+        assert tuple(path) == max(scores, key=scores.__getitem__)  # the best of the valid paths
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_constrained_partition_sums_over_the_valid_paths_only(seed: int) -> None:
+    crf, emissions, mask = constrained_case(seed)
+    log_z = crf.log_partition(emissions, mask)
+    for b, n in enumerate(LENGTHS.tolist()):
+        valid = [s for y, s in all_paths(crf, emissions[b, :n]).items() if valid_iob(y)]
+        assert log_z[b].item() == pytest.approx(logsumexp(valid), abs=1e-8)
+
+
+def test_constraints_are_checked_and_stay_out_of_the_state_dict() -> None:
+    crf = LinearChainCRF(3)
+    with pytest.raises(ValueError, match=r"transitions must be bools of shape \(3, 3\)"):
+        crf.constrain([[True, False]])
+    crf.constrain([[True] * 3] * 3, start=[True, True, False])
+    assert set(crf.state_dict()) == {"transitions", "start_transitions", "end_transitions"}

@@ -210,6 +210,6 @@ def test_tasks_and_unknown_task(capsys):
     assert _run(["tasks"]) == 0
     out = capsys.readouterr().out
     assert "sentiment" in out and "mnist" in out and "seed-simplernn" in out
-    assert _run(["train", "ner"]) == 2
+    assert _run(["train", "speech"]) == 2
     assert "planned but not built yet" in capsys.readouterr().err
     assert _run(["evaluate", "/no/such/run"]) == 2

@@ -98,6 +98,14 @@ def test_every_recipe_builds_its_model_from_the_seed(task) -> None:
 
         tokenizer = SubwordTokenizer.train(["a dog runs", "two cats sleep"] * 10, vocab_size=30)
         artifacts = {"tokenizers": (tokenizer, tokenizer)}
+    if task == "ner":  # vocabularies of two words, their characters and one type's tags
+        from rnnkit.data.vocab import Vocab
+
+        artifacts = {
+            "words": Vocab(["eu", "lamb"]),
+            "chars": Vocab(list("EUlamb")),
+            "tags": ["O", "B-ORG", "I-ORG"],
+        }
     builds = []
     for _ in range(2):
         seed_everything(config.train.seed)

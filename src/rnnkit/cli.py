@@ -239,13 +239,16 @@ def _predict(args: argparse.Namespace) -> int:
 
     if args.batch_size < 1:
         raise ValueError(f"--batch-size {args.batch_size}: must be >= 1.")
+    trained = open_run(args.run)  # reads config.json only; the model is loaded by predict
+    formats = trained.recipe.output_formats
     if args.output:
-        check_output(args.output)  # before the model is loaded: a typo costs nothing
-    trained = open_run(args.run)
-    inputs = gather(args.inputs, args.file or [], trained.recipe.input_kind)
+        check_output(args.output, formats)  # before the model is loaded: a typo costs nothing
+    inputs = gather(
+        args.inputs, args.file or [], trained.recipe.input_kind, reader=trained.recipe.file_inputs
+    )
     rows = trained.predict(inputs, batch_size=args.batch_size, data_dir=args.data_dir)
     if args.output:
-        path = write_rows(rows, args.output)
+        path = write_rows(rows, args.output, formats)
         print(f"{len(rows)} predictions -> {path}", file=sys.stderr)
     else:
         for row in rows:
@@ -417,7 +420,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = commands.add_parser("evaluate", help="test-split metrics of a finished run")
     evaluate.add_argument("run")
-    evaluate.add_argument("--file", help="score this UTF-8 text instead of the test split (textgen)")
+    evaluate.add_argument(
+        "--file", help="score this file instead of the test split (textgen: UTF-8 text; ner: a CoNLL file)"
+    )
     evaluate.add_argument(
         "--source", help="translate: BLEU of these sentences' translations (with --reference)"
     )
@@ -460,7 +465,9 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("run", help="a run folder that `rnnkit train` wrote")
     predict.add_argument("inputs", nargs="*", help="inputs as the run's task takes them (see below)")
     predict.add_argument("--file", action="append", metavar="PATH", help="one input per line, or a folder")
-    predict.add_argument("--output", metavar="FILE", help="write the rows to FILE.csv or FILE.jsonl")
+    predict.add_argument(
+        "--output", metavar="FILE", help="write the rows to FILE.csv or FILE.jsonl (ner: FILE.conll too)"
+    )
     predict.add_argument("--batch-size", type=int, default=256, help="inputs per forward pass (256)")
     predict.add_argument("--data-dir")
     predict.set_defaults(handler=_predict)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .datasets.airline import AIRLINE
+from .datasets.conll2003 import CONLL2003, conll2003_structural_check
 from .datasets.ett import ETT
 from .datasets.imdb import IMDB_ARCHIVE, IMDB_REPACKS, imdb_structural_check
 from .datasets.mnist import MNIST_NPZ, MNIST_REPACKS, mnist_structural_check
@@ -46,6 +47,10 @@ CATALOG = {
     **{
         f"multi30k-{STEMS[split]}.{lang}": CatalogEntry(remote, {}, multi30k_structural_check, "translate")
         for (split, lang), remote in MULTI30K.items()
+    },
+    **{
+        f"conll2003-{split}": CatalogEntry(remote, {}, conll2003_structural_check, "ner")
+        for split, remote in CONLL2003.items()
     },
 }
 

@@ -8,7 +8,7 @@ from torch import Tensor, nn
 from ..layers.masking import LengthsArg, padding_for
 from .config import ClassifierConfig
 from .config import RNNConfig as RNNConfig  # re-exported: the doctests and callers build one
-from .embedding import build_embedding, check_token_ids, input_features
+from .embedding import build_embedding, embed_tokens, input_features
 from .encoder import build_rnn
 from .pooling import POOLINGS, AdditiveAttentionPooling, last_state, masked_max, masked_mean
 
@@ -112,10 +112,4 @@ class SequenceClassifier(nn.Module):
                     f"got shape {tuple(x.shape)}."
                 )
             return x
-        check_token_ids("SequenceClassifier", "token ids", x, self.embedding.num_embeddings)
-        embedded = self.embedding(x)  # (B, T, E)
-        if self.training and self.config.token_dropout > 0:  # one draw per token: (B, T, 1)
-            # (torch.bernoulli, not F.dropout: the recorded IMDB runs drew their masks this way)
-            keep = torch.bernoulli(torch.full_like(embedded[..., :1], 1.0 - self.config.token_dropout))
-            embedded = embedded * keep / (1.0 - self.config.token_dropout)
-        return self.dropout(embedded)
+        return embed_tokens("SequenceClassifier", self.embedding, x, self.config.token_dropout, self.dropout)

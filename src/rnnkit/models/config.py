@@ -132,7 +132,20 @@ class TaggerConfig:
         rnn: the recurrent layers (``bidirectional=True`` lets each tag see the whole sentence).
         head: ``softmax`` (each step's tag on its own, cross-entropy) or ``crf`` (a linear-chain CRF
             over the whole tag path, negative log-likelihood and Viterbi decoding).
-        dropout: on the embedding and on the recurrent outputs, in training.
+        dropout: on the input vectors (words, characters and case joined) and on the recurrent outputs,
+            in training.
+        token_dropout: in training, drop whole tokens with this probability (see
+            :func:`rnnkit.models.embedding.embed_tokens`): read as ``unk_id`` when it is set (Lample et
+            al.'s word dropout), else zeroed.
+        unk_id: the unknown word's id, for ``token_dropout``.
+        embedding_uniform_init: start the embedding at ``U(-a, a)`` instead of torch's ``N(0, 1)``.
+        char_features: ``none``, ``cnn`` (Ma & Hovy 2016) or ``lstm`` (Lample et al. 2016): a vector per
+            word from its characters (:mod:`rnnkit.models.char_features`), joined to its embedding.
+        char_vocab_size: characters the reader knows (id 0 is padding); needed with ``char_features``.
+        char_embedding_dim, char_hidden_size, char_kernel_size: the character reader's sizes (the CNN's
+            filters, or the LSTM's units per direction; the CNN's width).
+        case_classes: the number of case classes of the case feature ids ``(B, T)`` (0: no case feature);
+            each class gets a learnt vector of ``case_embedding_dim``, joined to the word's.
     """
 
     num_tags: int
@@ -143,9 +156,25 @@ class TaggerConfig:
     rnn: RNNConfig = field(default_factory=RNNConfig)
     head: str = "softmax"
     dropout: float = 0.0
+    token_dropout: float = 0.0
+    unk_id: int | None = None
+    embedding_uniform_init: float | None = None
+    char_features: str = "none"
+    char_vocab_size: int = 0
+    char_embedding_dim: int = 30
+    char_hidden_size: int = 50
+    char_kernel_size: int = 3
+    case_classes: int = 0
+    case_embedding_dim: int = 8
 
     def __post_init__(self) -> None:
         check_probability("TaggerConfig", "dropout", self.dropout)
+        check_probability("TaggerConfig", "token_dropout", self.token_dropout)
+        check_choice("TaggerConfig", "char_features", self.char_features, ("none", "cnn", "lstm"))
+        for name in ("char_embedding_dim", "char_hidden_size", "char_kernel_size", "case_embedding_dim"):
+            check_positive("TaggerConfig", name, getattr(self, name))
+        if self.case_classes < 0:
+            raise ValueError(f"TaggerConfig.case_classes must be >= 0, got {self.case_classes}.")
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import torch
 from torch import Tensor, nn
 
 REDUCTIONS = ("mean", "sum", "none")
+FORBIDDEN = -1.0e4  # the score of a transition a constraint forbids
 
 
 class LinearChainCRF(nn.Module):
@@ -30,6 +31,10 @@ class LinearChainCRF(nn.Module):
         Viterbi: the same recursion with max for logsumexp, keeping
             bp_t[j] = argmax_i (delta_{t-1}[i] + trans[i, j]); the best path is read backwards from
             y_T = argmax_j (delta_T[j] + end[j]) through y_{t-1} = bp_t[y_t].
+
+    Constraints (:meth:`constrain`): transitions marked not allowed (``I-PER`` after ``O`` in IOB2) score
+    ``FORBIDDEN`` = -10^4 in every one of these sums, so no Viterbi path takes one and the partition
+    function leaves them out (their probability is exp(-10^4), zero in float32 and float64).
 
     ``trans[i, j]`` (``transitions``) scores tag i followed by tag j; ``start`` and ``end``
     (``start_transitions``, ``end_transitions``) score the first and the last tag. T is each sequence's
@@ -53,6 +58,10 @@ class LinearChainCRF(nn.Module):
         (True, [4, 2])
     """
 
+    allowed: Tensor  # (C, C) bool buffers, set by constrain()
+    allowed_start: Tensor
+    allowed_end: Tensor
+
     def __init__(self, num_tags: int) -> None:
         super().__init__()
         if isinstance(num_tags, bool) or not isinstance(num_tags, int) or num_tags < 1:
@@ -61,7 +70,40 @@ class LinearChainCRF(nn.Module):
         self.transitions = nn.Parameter(torch.empty(num_tags, num_tags))  # [from i, to j]
         self.start_transitions = nn.Parameter(torch.empty(num_tags))
         self.end_transitions = nn.Parameter(torch.empty(num_tags))
+        # Constraints are rebuilt from the tag set, not learnt: kept out of the state dict.
+        self.register_buffer("allowed", torch.ones(num_tags, num_tags, dtype=torch.bool), persistent=False)
+        self.register_buffer("allowed_start", torch.ones(num_tags, dtype=torch.bool), persistent=False)
+        self.register_buffer("allowed_end", torch.ones(num_tags, dtype=torch.bool), persistent=False)
         self.reset_parameters()
+
+    def constrain(self, transitions: object, start: object = None, end: object = None) -> None:
+        """Forbid transitions: ``transitions[i][j]`` False forbids tag j after tag i, ``start[j]`` /
+        ``end[j]`` False forbid j first / last (None: all allowed). E.g. IOB2's rules from
+        :func:`rnnkit.data.tag_schemes.allowed_transitions`."""
+        C = self.num_tags
+        rules = {
+            "transitions": (transitions, (C, C), self.allowed),
+            "start": (start, (C,), self.allowed_start),
+            "end": (end, (C,), self.allowed_end),
+        }
+        for name, (given, shape, buffer) in rules.items():
+            value = torch.ones(shape, dtype=torch.bool) if given is None else torch.as_tensor(given)
+            if tuple(value.shape) != shape or value.dtype != torch.bool:
+                raise ValueError(
+                    f"LinearChainCRF.constrain: {name} must be bools of shape {shape}, got "
+                    f"{value.dtype} of shape {tuple(value.shape)}."
+                )
+            buffer.copy_(value)
+        if not bool(self.allowed_start.any()) or not bool(self.allowed_end.any()):
+            raise ValueError("LinearChainCRF.constrain: at least one tag must be allowed first and last.")
+
+    def _scores(self) -> tuple[Tensor, Tensor, Tensor]:
+        """``(trans, start, end)`` with ``FORBIDDEN`` where a constraint forbids the move."""
+        return (
+            self.transitions.masked_fill(~self.allowed, FORBIDDEN),
+            self.start_transitions.masked_fill(~self.allowed_start, FORBIDDEN),
+            self.end_transitions.masked_fill(~self.allowed_end, FORBIDDEN),
+        )
 
     def reset_parameters(self) -> None:
         """Small uniform scores in [-0.1, 0.1]: near-neutral transitions to start from."""
@@ -128,16 +170,17 @@ class LinearChainCRF(nn.Module):
 
     def _viterbi(self, emissions: Tensor, mask: Tensor) -> tuple[Tensor, Tensor]:
         B, T, C = emissions.shape
-        delta = self.start_transitions + emissions[:, 0]  # (B, C)
+        transitions, start, end = self._scores()
+        delta = start + emissions[:, 0]  # (B, C)
         # At a padded step the backpointer is the identity, so the backward pass walks through it.
         identity = torch.arange(C, device=emissions.device).expand(B, C)  # (B, C)
         backpointers = []
         for t in range(1, T):
-            best, previous = (delta.unsqueeze(2) + self.transitions).max(dim=1)  # (B, C) over y_{t-1}
+            best, previous = (delta.unsqueeze(2) + transitions).max(dim=1)  # (B, C) over y_{t-1}
             valid = mask[:, t].unsqueeze(1)  # (B, 1)
             delta = torch.where(valid, best + emissions[:, t], delta)  # (B, C)
             backpointers.append(torch.where(valid, previous, identity))
-        best_score, tag = (delta + self.end_transitions).max(dim=1)  # (B,), (B,)
+        best_score, tag = (delta + end).max(dim=1)  # (B,), (B,)
         path = [tag]
         for pointers in reversed(backpointers):
             tag = pointers.gather(1, tag.unsqueeze(1)).squeeze(1)  # (B,)
@@ -145,26 +188,23 @@ class LinearChainCRF(nn.Module):
         return best_score, torch.stack(path[::-1], dim=1)  # (B,), (B, T)
 
     def _log_partition(self, emissions: Tensor, mask: Tensor) -> Tensor:
-        alpha = self.start_transitions + emissions[:, 0]  # (B, C)
+        transitions, start, end = self._scores()
+        alpha = start + emissions[:, 0]  # (B, C)
         for t in range(1, emissions.shape[1]):
             # alpha[b, i] + trans[i, j], summed (in log space) over the previous tag i.
-            scores = alpha.unsqueeze(2) + self.transitions  # (B, C_prev, C_next)
+            scores = alpha.unsqueeze(2) + transitions  # (B, C_prev, C_next)
             step = torch.logsumexp(scores, dim=1) + emissions[:, t]  # (B, C)
             alpha = torch.where(mask[:, t].unsqueeze(1), step, alpha)  # padded steps carry alpha
-        return torch.logsumexp(alpha + self.end_transitions, dim=1)  # (B,)
+        return torch.logsumexp(alpha + end, dim=1)  # (B,)
 
     def _score(self, emissions: Tensor, tags: Tensor, mask: Tensor) -> Tensor:
+        transitions, start, end = self._scores()
         tags = tags.to(emissions.device).long().masked_fill(~mask, 0)  # padded tags may be anything
         valid = mask.to(emissions.dtype)  # (B, T)
         emit = emissions.gather(2, tags.unsqueeze(2)).squeeze(2)  # (B, T): emit[t, y_t]
-        trans = self.transitions[tags[:, :-1], tags[:, 1:]]  # (B, T-1): trans[y_{t-1}, y_t]
+        trans = transitions[tags[:, :-1], tags[:, 1:]]  # (B, T-1): trans[y_{t-1}, y_t]
         last = tags.gather(1, (mask.sum(1) - 1).unsqueeze(1)).squeeze(1)  # (B,): y_T
-        return (
-            self.start_transitions[tags[:, 0]]
-            + (emit * valid).sum(1)
-            + (trans * valid[:, 1:]).sum(1)
-            + self.end_transitions[last]
-        )  # (B,)
+        return start[tags[:, 0]] + (emit * valid).sum(1) + (trans * valid[:, 1:]).sum(1) + end[last]  # (B,)
 
     # ----------------------------------------------------------------- input checks
 

@@ -83,3 +83,41 @@ def build_embedding(
             embedding.weight.copy_(weights)
     embedding.weight.requires_grad_(not freeze)
     return embedding
+
+
+def embed_tokens(
+    owner: str,
+    embedding: nn.Embedding,
+    ids: Tensor,
+    token_dropout: float = 0.0,
+    dropout: nn.Module | None = None,
+    unk_id: int | None = None,
+    padding_idx: int | None = None,
+) -> Tensor:
+    """The input stage of the token models: ids ``(B, T)`` checked, embedded ``(B, T, E)``, whole tokens
+    dropped in training, then ``dropout`` (elementwise) on the vectors.
+
+    Token dropout (Iyyer et al. 2015; Lample et al. 2016's word dropout), in training only, with
+    probability ``p = token_dropout`` per token:
+
+    - ``unk_id`` None: the token's whole vector is zeroed and the kept ones scaled by ``1 / (1 - p)``;
+    - ``unk_id`` set: the token is read as the unknown word instead (padding stays padding), so that the
+      model learns a vector for the words it will meet unseen at test time.
+
+    Example:
+        >>> embedding = build_embedding(10, 4, padding_idx=0)
+        >>> embed_tokens("demo", embedding, torch.tensor([[3, 4, 0]])).shape
+        torch.Size([1, 3, 4])
+    """
+    check_token_ids(owner, "token ids", ids, embedding.num_embeddings)
+    if embedding.training and token_dropout > 0 and unk_id is not None:
+        drop = torch.rand(ids.shape, device=ids.device) < token_dropout  # (B, T)
+        if padding_idx is not None:
+            drop &= ids != padding_idx
+        ids = ids.masked_fill(drop, unk_id)
+    embedded = embedding(ids)  # (B, T, E)
+    if embedding.training and token_dropout > 0 and unk_id is None:  # one draw per token: (B, T, 1)
+        # (torch.bernoulli, not F.dropout: the recorded IMDB runs drew their masks this way)
+        keep = torch.bernoulli(torch.full_like(embedded[..., :1], 1.0 - token_dropout))
+        embedded = embedded * keep / (1.0 - token_dropout)
+    return dropout(embedded) if dropout is not None else embedded

@@ -7,20 +7,23 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ..layers.masking import LengthsArg, padding_for
+from .char_features import CharFeatures
 from .config import RNNConfig as RNNConfig  # re-exported: the doctests and callers build one
 from .config import TaggerConfig
 from .crf import LinearChainCRF
-from .embedding import build_embedding, check_token_ids, input_features
+from .embedding import build_embedding, check_token_ids, embed_tokens, input_features
 from .encoder import build_rnn
 
 HEADS = ("softmax", "crf")
 
 
 class SequenceTagger(nn.Module):
-    """Embedding (or the raw features) -> recurrent layers -> per-step tag scores -> softmax or CRF.
+    """Embedding (or the raw features) [+ character features + case] -> recurrent layers -> per-step
+    tag scores -> softmax or CRF.
 
     Equations::
 
+        x_t      = [e(w_t); chars(w_t); case(w_t)]        the word's vector, its spelling, its case
         o_t      = RNN(x_1..x_T)_t                        (K*H,), both directions when bidirectional
         emit_t   = V o_t + b_y                            (C,), the emissions (V = W_hy)
         softmax: p(y_t | x) = softmax(emit_t)[y_t];  loss = mean over real steps of -log p(y_t | x)
@@ -31,7 +34,8 @@ class SequenceTagger(nn.Module):
 
     Shapes:
         x ``(B, T)`` token ids or ``(B, T, D)`` features; lengths ``(B,)``; tags ``(B, T)``;
-        emissions ``(B, T, C)``.
+        chars ``(B, T, W)`` character ids (with ``char_features``); case ``(B, T)`` case-class ids (with
+        ``case_classes``); emissions ``(B, T, C)``.
 
     Args:
         config: the architecture.
@@ -56,6 +60,25 @@ class SequenceTagger(nn.Module):
     ) -> None:
         super().__init__()
         features = input_features("TaggerConfig", config.vocab_size, config.input_size, config.embedding_dim)
+        self.chars: CharFeatures | None = None
+        if config.char_features != "none" and config.char_vocab_size < 2:
+            raise ValueError(
+                f"TaggerConfig.char_vocab_size must be >= 2 with char_features={config.char_features!r} "
+                f"(padding and at least one character), got {config.char_vocab_size}."
+            )
+        if config.char_features != "none":
+            self.chars = CharFeatures(
+                config.char_features,
+                config.char_vocab_size,
+                config.char_embedding_dim,
+                config.char_hidden_size,
+                config.char_kernel_size,
+            )
+            features += self.chars.output_size
+        self.case: nn.Embedding | None = None
+        if config.case_classes:
+            self.case = nn.Embedding(config.case_classes, config.case_embedding_dim)
+            features += config.case_embedding_dim
         if config.head not in HEADS:
             raise ValueError(
                 f"TaggerConfig: head must be one of {HEADS}, got {config.head!r} (e.g. head='crf')."
@@ -71,19 +94,32 @@ class SequenceTagger(nn.Module):
                 config.padding_idx,
                 embedding_weights,
                 freeze_embedding,
+                config.embedding_uniform_init,
             )
         self.rnn = build_rnn(config.rnn, features)
         self.dropout = nn.Dropout(config.dropout)
         self.head = nn.Linear(config.rnn.output_size, config.num_tags)  # V = W_hy
         self.crf = LinearChainCRF(config.num_tags) if config.head == "crf" else None
 
-    def forward(self, x: Tensor, lengths: LengthsArg | None = None) -> Tensor:
+    def forward(
+        self,
+        x: Tensor,
+        lengths: LengthsArg | None = None,
+        chars: Tensor | None = None,
+        case: Tensor | None = None,
+    ) -> Tensor:
         """Emissions ``(B, T, C)``: one score per tag and step; zero at padded steps."""
-        emissions, _ = self._emissions(x, lengths)
+        emissions, _ = self._emissions(x, lengths, chars, case)
         return emissions
 
     def loss(
-        self, x: Tensor, tags: Tensor, lengths: LengthsArg | None = None, ignore_index: int = -100
+        self,
+        x: Tensor,
+        tags: Tensor,
+        lengths: LengthsArg | None = None,
+        ignore_index: int = -100,
+        chars: Tensor | None = None,
+        case: Tensor | None = None,
     ) -> Tensor:
         """The training loss, a scalar.
 
@@ -91,7 +127,14 @@ class SequenceTagger(nn.Module):
         ``crf`` head: the CRF negative log-likelihood averaged over sequences; every real step needs a
         tag (a path cannot skip a step). Tags at padded steps are ignored by both heads.
         """
-        emissions, mask = self._emissions(x, lengths)
+        emissions, mask = self._emissions(x, lengths, chars, case)
+        return self.loss_of_emissions(emissions, tags, mask, ignore_index)
+
+    def loss_of_emissions(
+        self, emissions: Tensor, tags: Tensor, mask: Tensor, ignore_index: int = -100
+    ) -> Tensor:
+        """:meth:`loss` from emissions already computed (``forward``'s) and the mask of real steps
+        ``(B, T)`` (so that a trainer can run the forward through a DDP wrapper)."""
         tags = self._check_tags(tags, mask, ignore_index)
         if self.crf is not None:
             return self.crf.neg_log_likelihood(emissions, tags, mask)
@@ -101,11 +144,22 @@ class SequenceTagger(nn.Module):
         return F.cross_entropy(emissions[keep], tags[keep])
 
     @torch.no_grad()
-    def predict(self, x: Tensor, lengths: LengthsArg | None = None) -> list[list[int]]:
+    def predict(
+        self,
+        x: Tensor,
+        lengths: LengthsArg | None = None,
+        chars: Tensor | None = None,
+        case: Tensor | None = None,
+    ) -> list[list[int]]:
         """The tags of each sequence, cut to its own length: argmax per step (softmax head) or the
-        Viterbi path (crf head). Runs in the current mode: call ``model.eval()`` first to switch off
-        dropout."""
-        emissions, mask = self._emissions(x, lengths)
+        Viterbi path (crf head, within its constraints). Runs in the current mode: call
+        ``model.eval()`` first to switch off dropout."""
+        emissions, mask = self._emissions(x, lengths, chars, case)
+        return self.decode(emissions, mask)
+
+    @torch.no_grad()
+    def decode(self, emissions: Tensor, mask: Tensor) -> list[list[int]]:
+        """:meth:`predict` from emissions ``(B, T, C)`` and the mask of real steps ``(B, T)``."""
         if self.crf is not None:
             return self.crf.decode(emissions, mask)
         best = emissions.argmax(-1).tolist()
@@ -113,8 +167,16 @@ class SequenceTagger(nn.Module):
 
     # ----------------------------------------------------------------- internals
 
-    def _emissions(self, x: Tensor, lengths: LengthsArg | None) -> tuple[Tensor, Tensor]:
-        inputs = self._embed(x)  # (B, T, E or D)
+    def mask_of(self, x: Tensor, lengths: LengthsArg | None) -> Tensor:
+        """The mask of real steps ``(B, T)`` of an input and its lengths, as the layers read them."""
+        B, T = x.shape[:2]
+        padding = padding_for("SequenceTagger", lengths, B, T, x.device)
+        return torch.ones(B, T, dtype=torch.bool, device=x.device) if padding is None else padding.mask
+
+    def _emissions(
+        self, x: Tensor, lengths: LengthsArg | None, chars: Tensor | None, case: Tensor | None
+    ) -> tuple[Tensor, Tensor]:
+        inputs = self._inputs(x, chars, case)  # (B, T, E [+ F + E_case] or D)
         B, T = inputs.shape[:2]
         padding = padding_for("SequenceTagger", lengths, B, T, inputs.device)  # the one mask
         if padding is None:
@@ -126,6 +188,29 @@ class SequenceTagger(nn.Module):
         # Without this the bias would sit at padded steps; zero makes padding inert everywhere.
         return emissions.masked_fill(~mask.unsqueeze(2), 0.0), mask
 
+    def _inputs(self, x: Tensor, chars: Tensor | None, case: Tensor | None) -> Tensor:
+        """The vector each step reads: the word's, its characters', its case's, joined; dropped out."""
+        parts = [self._embed(x)]
+        B, T = parts[0].shape[:2]
+        for name, given, module in (("chars", chars, self.chars), ("case", case, self.case)):
+            if module is None:
+                if given is not None:
+                    raise ValueError(
+                        f"SequenceTagger: {name} given, but the config has no {name} features "
+                        "(set char_features / case_classes)."
+                    )
+                continue
+            if given is None or tuple(given.shape[:2]) != (B, T):
+                got = None if given is None else tuple(given.shape)
+                raise ValueError(
+                    f"SequenceTagger: {name} must be given with shape ({B}, {T}, ...), got {got}."
+                )
+            if name == "case":
+                check_token_ids("SequenceTagger", "case ids", given, self.config.case_classes)
+            parts.append(module(given))
+        joined = parts[0] if len(parts) == 1 else torch.cat(parts, dim=-1)
+        return self.dropout(joined) if self.embedding is not None else joined  # features come as given
+
     def _embed(self, x: Tensor) -> Tensor:
         if not isinstance(x, Tensor):
             raise TypeError(f"SequenceTagger: x must be a torch.Tensor, got {type(x).__name__}.")
@@ -136,8 +221,10 @@ class SequenceTagger(nn.Module):
                     f"{self.config.input_size}), got {x.dtype} of shape {tuple(x.shape)}."
                 )
             return x
-        check_token_ids("SequenceTagger", "token ids", x, self.embedding.num_embeddings)
-        return self.dropout(self.embedding(x))  # (B, T, E)
+        config = self.config
+        return embed_tokens(
+            "SequenceTagger", self.embedding, x, config.token_dropout, None, config.unk_id, config.padding_idx
+        )  # (B, T, E)
 
     def _check_tags(self, tags: object, mask: Tensor, ignore_index: int) -> Tensor:
         C = self.config.num_tags

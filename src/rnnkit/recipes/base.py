@@ -27,10 +27,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:  # a recipe's settings are read without torch (`rnnkit tasks`, `train --help`)
+    from pathlib import Path
+
     from torch import nn
     from torch.utils.data import Dataset, Sampler
 
     from ..training.run_folder import RunFolder
+    from .inputs import PredictInput
 
 
 @dataclass
@@ -79,6 +82,14 @@ class Recipe(ABC):
     """Task commands to suggest after training, with ``{run}`` for the run folder (the "Next:" lines)."""
     example_inputs: ClassVar[tuple[str, ...]] = ()
     """Inputs that work on any run of the task, shown in the help and the "Next:" lines."""
+    output_formats: ClassVar[tuple[str, ...]] = ()
+    """Suffixes ``rnnkit predict --output`` accepts beyond ``.csv`` and ``.jsonl`` (``.conll``), written
+    by :func:`rnnkit.recipes.predictions.write_rows`."""
+
+    def file_inputs(self, path: Path) -> list[PredictInput] | None:
+        """The inputs of a ``--file`` in the task's own format (a CoNLL file's sentences), or None to read
+        it as one input per line (the default)."""
+        return None
 
     def default_config(self, preset: str = "default") -> Any:
         if preset not in self.presets:
@@ -101,8 +112,9 @@ class Recipe(ABC):
         """The model, from the config and what :meth:`prepare` built (e.g. the vocabulary's size)."""
 
     @abstractmethod
-    def task(self, config: Any) -> Any:
-        """The trainer's task (see :mod:`rnnkit.training.task`)."""
+    def task(self, config: Any, artifacts: Mapping[str, Any] | None = None) -> Any:
+        """The trainer's task (see :mod:`rnnkit.training.task`); ``artifacts`` are :meth:`prepare`'s (the
+        runner passes them; a task that needs them, e.g. the tag names, raises without)."""
 
     def test_split(self, config: Any, data_dir: str | None, artifacts: Mapping[str, Any]) -> Split:
         """The test split for evaluating a finished run (default: :meth:`prepare`'s)."""

@@ -189,7 +189,7 @@ class ForecastRecipe(Recipe):
             horizon=data.horizon,
         )
 
-    def task(self, config: ForecastConfig) -> ForecastTask:
+    def task(self, config: ForecastConfig, artifacts: Mapping[str, Any] | None = None) -> ForecastTask:
         from .forecast_task import ForecastTask
 
         return ForecastTask("gaussian" if config.model.gaussian else config.model.loss)

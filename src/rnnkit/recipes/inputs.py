@@ -20,7 +20,7 @@ A path that does not exist is an error that names it; so is a file that is not U
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -55,9 +55,16 @@ def as_input(value: Any) -> PredictInput:
 
 
 def gather(
-    values: Sequence[str], files: Sequence[str] = (), kind: str = "text", stdin: IO[str] | None = None
+    values: Sequence[str],
+    files: Sequence[str] = (),
+    kind: str = "text",
+    stdin: IO[str] | None = None,
+    reader: Callable[[Path], list[PredictInput] | None] | None = None,
 ) -> list[PredictInput]:
     """The inputs of one ``rnnkit predict`` call, in order: the positional values, then each ``--file``.
+
+    ``reader`` (a recipe's :meth:`~rnnkit.recipes.base.Recipe.file_inputs`) reads a ``--file`` in the
+    task's own format (a CoNLL file's sentences); where it returns None the file is one input per line.
 
     Raises:
         FileNotFoundError: an ``@PATH`` or ``--file`` path that does not exist (named in the message).
@@ -87,6 +94,10 @@ def gather(
                 raise ValueError(f"predict: --file {name}: the folder holds no files to predict.")
             inputs.extend(_whole_file(member, kind) for member in members)
         else:
+            own = reader(path) if reader is not None else None
+            if own is not None:
+                inputs.extend(own)
+                continue
             with _open_text(path) as handle:
                 inputs.extend(_lines(handle, str(path), path.parent, kind))
     if not inputs:

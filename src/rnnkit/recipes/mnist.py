@@ -165,7 +165,7 @@ class MnistRecipe(Recipe):
 
         return SequenceClassifier(replace(config.model, input_size=1 if config.data.pixels else 28))
 
-    def task(self, config: MnistConfig) -> ClassificationTask:
+    def task(self, config: MnistConfig, artifacts: Mapping[str, Any] | None = None) -> ClassificationTask:
         from .common import ClassificationTask
 
         return ClassificationTask(num_classes=10)

@@ -160,7 +160,9 @@ def _fit_and_test(
     is_main: bool,
 ) -> dict[str, Any]:
     train_split, val_split, test_split = prepared.train, prepared.validation, prepared.test
-    with Trainer(model, recipe.task(config), config.train, run_dir=run, run_config=config) as trainer:
+    with Trainer(
+        model, recipe.task(config, prepared.artifacts), config.train, run_dir=run, run_config=config
+    ) as trainer:
         history = trainer.fit(
             train_split.dataset,
             val_split.dataset if val_split is not None else None,
@@ -322,7 +324,7 @@ def evaluate(
     else:
         split, prefix = recipe.file_split(config, artifacts, file, reference), "file"
     eval_config = replace(config.train, progress=False)
-    with Trainer(model, recipe.task(config), eval_config) as trainer:
+    with Trainer(model, recipe.task(config, artifacts), eval_config) as trainer:
         figures = _evaluate_split(trainer, split, recipe, prefix)
     figures.update(recipe.split_figures(config, model, artifacts, split, prefix))
     where = {"file": file} if file is not None else {}

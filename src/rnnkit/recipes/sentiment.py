@@ -223,7 +223,7 @@ class SentimentRecipe(Recipe):
 
         return SequenceClassifier(replace(config.model, vocab_size=len(artifacts["vocab"])))
 
-    def task(self, config: SentimentConfig) -> ClassificationTask:
+    def task(self, config: SentimentConfig, artifacts: Mapping[str, Any] | None = None) -> ClassificationTask:
         from .common import ClassificationTask
 
         return ClassificationTask(num_classes=1)

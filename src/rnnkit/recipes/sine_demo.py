@@ -110,7 +110,7 @@ class SineRecipe(Recipe):
 
         return Forecaster(config.model)
 
-    def task(self, config: SineConfig) -> ForecastTask:
+    def task(self, config: SineConfig, artifacts: Mapping[str, Any] | None = None) -> ForecastTask:
         from .forecast_task import ForecastTask
 
         return ForecastTask("mse")

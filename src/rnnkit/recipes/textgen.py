@@ -156,7 +156,7 @@ class TextgenRecipe(Recipe):
 
         return AWDLanguageModel(replace(config.model, vocab_size=len(artifacts["vocab"])))
 
-    def task(self, config: TextgenConfig) -> StreamTask:
+    def task(self, config: TextgenConfig, artifacts: Mapping[str, Any] | None = None) -> StreamTask:
         from .textgen_task import StreamTask
 
         return StreamTask()

@@ -121,7 +121,7 @@ class TranslateRecipe(Recipe):
         )
         return Seq2Seq(model_config)
 
-    def task(self, config: TranslateConfig) -> TranslationTask:
+    def task(self, config: TranslateConfig, artifacts: Mapping[str, Any] | None = None) -> TranslationTask:
         from .translate_task import TranslationTask
 
         return TranslationTask()

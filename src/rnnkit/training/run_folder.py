@@ -97,6 +97,8 @@ class RunFolder:
     SOURCE_SUBWORDS = "source_subwords.model"
     TARGET_SUBWORDS = "target_subwords.model"
     TRANSLATIONS = "test_translations.txt"
+    CHAR_VOCAB = "char_vocab.json"
+    TAGS = "tags.json"
     LOCK = ".lock"
 
     def __init__(self, path: str | Path, task: str | None = None, preset: str | None = None) -> None:
@@ -212,6 +214,12 @@ class RunFolder:
             raise ValueError(
                 f"{what}: {path} is not valid JSON ({error}); re-run training to rewrite it."
             ) from None
+
+    def write_json(self, name: str, data: Any) -> Path:
+        """A JSON file (strict, indented, atomic); returns its path."""
+        path = self.file(name)
+        write_json(path, data)
+        return path
 
     def write_vocab(self, vocab: Vocab) -> None:
         vocab.to_json(self.file(self.VOCAB))
