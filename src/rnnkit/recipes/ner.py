@@ -271,9 +271,9 @@ class NerRecipe(Recipe):
             confusion = figures["test_type_confusion"]
             names = list(confusion)  # the types, then "none" (a missed or a spurious entity)
             counts = [[confusion[row][column] for column in names] for row in names]
-            where = config.data.test or TEST_PART
+            where = Path(config.data.test).name if config.data.test else "CoNLL-2003 testa"
             try:
-                title = f"{where}: entities by gold type (rows) and predicted type"
+                title = f"{where}: entity types, gold (rows) by predicted"
                 figure = confusion_figure(counts, names, title=title)
                 figures["confusion_plot"] = str(run.write_png(run.CONFUSION_PLOT, to_png(figure)))
             except PlotsUnavailableError as error:
