@@ -15,23 +15,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import torch
+from recipe_runs import machine_line, spread
 
 from rnnkit.recipes import runner
 from rnnkit.recipes.registry import build_config, get_recipe
-
-
-def spread(values: list[float], digits: int = 4) -> str:
-    if not values:
-        return "-"
-    return f"{statistics.median(values):.{digits}f} [{min(values):.{digits}f}, {max(values):.{digits}f}]"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -104,11 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     for key, note in summaries[0].get("baseline_notes", {}).items():
         print(f"note {key}: {note}")
-    print(
-        f"machine: {os.cpu_count()} CPUs ({platform.processor() or platform.machine()}), "
-        f"torch {torch.__version__}, {torch.get_num_threads()} thread(s); {time.strftime('%Y-%m-%d')}; "
-        f"command: {' '.join(sys.argv)}"
-    )
+    print(machine_line())
     return 0
 
 

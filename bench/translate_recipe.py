@@ -14,23 +14,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import torch
+from recipe_runs import machine_line, spread
 
 from rnnkit.recipes import runner
 from rnnkit.recipes.registry import build_config, get_recipe
-
-
-def spread(values: list[float], digits: int = 2) -> str:
-    if not values:
-        return "-"
-    return f"{statistics.median(values):.{digits}f} [{min(values):.{digits}f}, {max(values):.{digits}f}]"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,8 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---|---|")
     for name in ("greedy", beam):
         cells = [
-            spread([s[f"test_bleu_{name}"] for s in summaries]),
-            spread([s[f"test_bleu_{name}_lowercase"] for s in summaries]),
+            spread([s[f"test_bleu_{name}"] for s in summaries], 2),
+            spread([s[f"test_bleu_{name}_lowercase"] for s in summaries], 2),
             spread([s[f"test_{name}_sentences_per_second"] for s in summaries], 0),
         ]
         print(f"| {name} | " + " | ".join(cells) + " |")
@@ -78,11 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         f"greedy {[s['test_bleu_greedy'] for s in summaries]}, "
         f"{beam} {[s[f'test_bleu_{beam}'] for s in summaries]}"
     )
-    print(
-        f"machine: {os.cpu_count()} CPUs ({platform.processor() or platform.machine()}), "
-        f"torch {torch.__version__}, {torch.get_num_threads()} thread(s); {time.strftime('%Y-%m-%d')}; "
-        f"command: {' '.join(sys.argv)}"
-    )
+    print(machine_line())
     return 0
 
 

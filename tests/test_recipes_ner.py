@@ -214,3 +214,27 @@ def test_conll2003_has_the_published_counts() -> None:
     assert {k: kinds.count(k) for k in set(kinds)} == {"PER": 1842, "LOC": 1837, "ORG": 1341, "MISC": 922}
     train = load_conll2003("train")
     assert len(train) == 14_041 and train[-1].document == 945
+
+
+def test_singletons_are_read_as_unknown_at_the_set_rate_in_training_only() -> None:
+    from rnnkit.data.conll import TaggedSentence
+    from rnnkit.recipes.ner_config import NerData
+    from rnnkit.recipes.ner_data import build_vocabularies, encode_split
+
+    tokens = ["the", "cat", "the", "dog", "the", "eel"]  # "cat", "dog", "eel" are singletons
+    sentences = [TaggedSentence(tokens, ["O"] * len(tokens), "demo:1", 0)]
+    data = NerData(singleton_unk=0.5)
+    vocabularies = build_vocabularies(sentences, data)
+    words = vocabularies[0]
+    torch.manual_seed(0)
+    training = encode_split(sentences, vocabularies, data, train=True)
+    draws = [training[0].words for _ in range(2000)]
+    the, unk = words.stoi["the"], words.unk_id
+    assert all(d[0] == d[2] == d[4] == the for d in draws)  # a word seen three times is never replaced
+    replaced = sum(d[i] == unk for d in draws for i in (1, 3, 5)) / (3 * len(draws))
+    assert 0.47 < replaced < 0.53  # 6,000 draws at p = 0.5: the standard deviation is 0.0065
+    assert {d[1] for d in draws} == {words.stoi["cat"], unk}
+    held_out = encode_split(sentences, vocabularies, data)  # validation, test: words as they are
+    assert held_out[0].words == [words.stoi[t] for t in tokens]
+    with pytest.raises(ValueError, match="data.singleton_unk must be in"):
+        NerData(singleton_unk=1.0)

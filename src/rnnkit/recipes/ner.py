@@ -80,7 +80,7 @@ def sentence_split(
     from .ner_data import collate, encode_split
 
     vocabularies = (artifacts["words"], artifacts["chars"], artifacts["tags"])
-    dataset = encode_split(sentences, vocabularies, config.data)
+    dataset = encode_split(sentences, vocabularies, config.data, train=train)
     lengths = [len(s.tokens) for s in sentences]
     size = config.train.batch_size
     sampler = BucketBatchSampler(

@@ -26,6 +26,8 @@ class NerData:
         lowercase, zero_digits: how words are looked up in the vocabulary (``Paris`` -> ``paris``,
             ``1996`` -> ``0000``); the characters and the case feature still see the word as written.
         min_freq: training words seen fewer times are read as unknown.
+        singleton_unk: in training batches, each occurrence of a word seen once in the training split is
+            read as unknown with this probability (Lample et al. 2016: 0.5), drawn anew each epoch.
         max_word_length: characters read per word (the rest is cut).
         limit: keep the first ``limit`` training sentences (quick runs; 0 = all).
     """
@@ -39,6 +41,7 @@ class NerData:
     lowercase: bool = True
     zero_digits: bool = True
     min_freq: int = 1
+    singleton_unk: float = 0.0
     max_word_length: int = 30
     limit: int = 0
 
@@ -51,6 +54,11 @@ class NerData:
         for name in ("min_freq", "max_word_length"):
             if getattr(self, name) < 1:
                 raise ValueError(f"data.{name} must be >= 1, got {getattr(self, name)}.")
+        if not 0.0 <= self.singleton_unk < 1.0:
+            raise ValueError(
+                f"data.singleton_unk must be in [0, 1) (a probability; Lample et al. use 0.5), got "
+                f"{self.singleton_unk}."
+            )
         if self.limit < 0:
             raise ValueError(f"data.limit must be >= 0 (0 = every sentence), got {self.limit}.")
 

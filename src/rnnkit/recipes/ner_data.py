@@ -14,8 +14,9 @@ untagged sentences.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import torch
@@ -111,16 +112,39 @@ def encode_sentence(
 
 
 class EncodedSentences(Dataset):
-    """Encoded sentences, with their tokens kept for the report and the predictions."""
+    """Encoded sentences, with their tokens kept for the report and the predictions.
 
-    def __init__(self, encoded: list[EncodedSentence], sentences: list[TaggedSentence]) -> None:
+    With ``singleton_unk = p > 0`` (the training split only), each occurrence of a word id in
+    ``singletons`` is read as ``unk_id`` with probability ``p`` every time the sentence is drawn: Lample et
+    al. (2016) replace the training words seen once by the unknown word with p = 0.5, so that ``<unk>``'s
+    vector is learnt from words like the ones a test set brings. The draw uses torch's generator, which the
+    trainer seeds.
+    """
+
+    def __init__(
+        self,
+        encoded: list[EncodedSentence],
+        sentences: list[TaggedSentence],
+        singletons: frozenset[int] = frozenset(),
+        singleton_unk: float = 0.0,
+        unk_id: int = 1,
+    ) -> None:
         self.encoded, self.sentences = encoded, sentences
+        self.singletons, self.singleton_unk, self.unk_id = singletons, singleton_unk, unk_id
 
     def __len__(self) -> int:
         return len(self.encoded)
 
     def __getitem__(self, index: int) -> EncodedSentence:
-        return self.encoded[index]
+        sentence = self.encoded[index]
+        if self.singleton_unk <= 0 or not self.singletons:
+            return sentence
+        draws = torch.rand(len(sentence.words)).tolist()
+        words = [
+            self.unk_id if word in self.singletons and draw < self.singleton_unk else word
+            for word, draw in zip(sentence.words, draws, strict=True)
+        ]
+        return replace(sentence, words=words)
 
 
 def collate(batch: list[EncodedSentence]) -> tuple[Tensor, Tensor, Tensor, Tensor, Tensor | None]:
@@ -159,15 +183,25 @@ def held_out_documents(
 
 
 def encode_split(
-    sentences: list[TaggedSentence], vocabularies: tuple[Vocab, Vocab, list[str]], data: NerData
+    sentences: list[TaggedSentence],
+    vocabularies: tuple[Vocab, Vocab, list[str]],
+    data: NerData,
+    train: bool = False,
 ) -> EncodedSentences:
+    """The sentences as ids; for the training split (``train``) with ``data.singleton_unk > 0``, its
+    singletons (word ids seen once in it) are read as unknown at that rate (:class:`EncodedSentences`)."""
     encoded = []
     for sentence in sentences:
         try:
             encoded.append(encode_sentence(sentence.tokens, sentence.tags, vocabularies, data))
         except ValueError as error:
             raise ValueError(f"{sentence.where}: {error}") from None
-    return EncodedSentences(encoded, sentences)
+    if not (train and data.singleton_unk > 0):
+        return EncodedSentences(encoded, sentences)
+    counts = Counter(word for sentence in encoded for word in sentence.words)
+    words = vocabularies[0]
+    singletons = frozenset(word for word, count in counts.items() if count == 1 and word != words.unk_id)
+    return EncodedSentences(encoded, sentences, singletons, data.singleton_unk, words.unk_id)
 
 
 def describe_counts(sentences: Sequence[TaggedSentence]) -> dict[str, Any]:
