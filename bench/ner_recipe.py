@@ -16,32 +16,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
-from recipe_runs import machine_line, spread
-
-from rnnkit.recipes import runner
-from rnnkit.recipes.registry import build_config, get_recipe
-
-
-def train_seeds(args: argparse.Namespace) -> tuple[list[dict[str, Any]], list[float]]:
-    recipe = get_recipe("ner")
-    summaries, walls = [], []
-    with tempfile.TemporaryDirectory() as temporary:
-        folder = Path(args.keep or temporary)
-        for seed in args.seeds:
-            overrides = [*(recipe.quick if args.quick else ()), *args.set, f"train.seed={seed}"]
-            config = build_config(recipe, args.preset, overrides=[*overrides, "train.progress=false"])
-            started = time.time()
-            run = folder / f"seed{seed}"
-            summaries.append(runner.train(recipe, config, args.preset, run, os.environ.get("RNNKIT_DATA")))
-            walls.append(time.time() - started)
-    return summaries, walls
+from recipe_runs import machine_line, spread, train_seeds
 
 
 def read_runs(folders: list[str]) -> list[dict[str, Any]]:
@@ -66,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.runs:
         summaries, walls = read_runs(args.runs), []
     else:
-        summaries, walls = train_seeds(args)
+        summaries, walls = train_seeds("ner", args.preset, args.seeds, args.set, args.quick, args.keep)
     first = summaries[0]
     kinds = sorted(k.removeprefix("test_f1_") for k in first if k.startswith("test_f1_"))
     sentences = first.get("test_sentences", "?")

@@ -13,16 +13,9 @@ Each seed is ``rnnkit train translate --preset P --set train.seed=S`` (the recip
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
-import time
-from pathlib import Path
 
-from recipe_runs import machine_line, spread
-
-from rnnkit.recipes import runner
-from rnnkit.recipes.registry import build_config, get_recipe
+from recipe_runs import machine_line, spread, train_seeds
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,20 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="the recipe's --quick settings (a smoke run)")
     parser.add_argument("--keep", metavar="DIR", help="write the run folders here (default: a temporary one)")
     args = parser.parse_args(argv)
-    recipe = get_recipe("translate")
-    summaries, walls = [], []
-    with tempfile.TemporaryDirectory() as temporary:
-        folder = Path(args.keep or temporary)
-        for seed in args.seeds:
-            overrides = [*(recipe.quick if args.quick else ()), *args.set, f"train.seed={seed}"]
-            config = build_config(recipe, args.preset, overrides=[*overrides, "train.progress=false"])
-            started = time.time()
-            summaries.append(
-                runner.train(
-                    recipe, config, args.preset, folder / f"seed{seed}", os.environ.get("RNNKIT_DATA")
-                )
-            )
-            walls.append(time.time() - started)
+    summaries, walls = train_seeds("translate", args.preset, args.seeds, args.set, args.quick, args.keep)
     first = summaries[0]
     beam = next(
         k.removeprefix("test_bleu_") for k in first if k.startswith("test_bleu_beam") and k[-1].isdigit()
