@@ -10,7 +10,16 @@ import rnnkit
 
 
 @pytest.mark.parametrize(
-    "layer_cls", [rnnkit.RNN, rnnkit.LSTM, rnnkit.GRU, rnnkit.LayerNormLSTM, rnnkit.LayerNormGRU]
+    "layer_cls",
+    [
+        rnnkit.RNN,
+        rnnkit.LSTM,
+        rnnkit.GRU,
+        rnnkit.LayerNormLSTM,
+        rnnkit.LayerNormGRU,
+        rnnkit.MinGRU,
+        rnnkit.MinLSTM,
+    ],
 )
 @pytest.mark.parametrize("num_layers", [1, 3])
 @pytest.mark.parametrize("batch_first", [True, False])

@@ -63,6 +63,12 @@ VARIANTS = {  # every attention variant and every decoder cell appears at least 
         "input_feeding": True,
     },
     "layernorm_gru-bahdanau": {"decoder_cell": "layernorm_gru", "attention": "bahdanau"},
+    "mingru-bahdanau": {"decoder_cell": "mingru", "attention": "bahdanau"},
+    "minlstm-luong_general-feeding": {
+        "decoder_cell": "minlstm",
+        "attention": "luong_general",
+        "input_feeding": True,
+    },
 }
 
 
@@ -163,7 +169,9 @@ def test_attention_weights_sum_to_one_over_valid_source_positions(attention: str
     assert torch.all(translated.masked_select(~valid[:, :1].expand_as(translated)) == 0.0)
 
 
-@pytest.mark.parametrize("decoder_cell", ["rnn", "lstm", "gru", "layernorm_lstm", "layernorm_gru"])
+@pytest.mark.parametrize(
+    "decoder_cell", ["rnn", "lstm", "gru", "layernorm_lstm", "layernorm_gru", "mingru", "minlstm"]
+)
 def test_beam_of_one_translates_exactly_as_greedy(decoder_cell: str) -> None:
     model = Seq2Seq(config(decoder_cell=decoder_cell, decoder_num_layers=2, attention="luong_general")).eval()
     src, lengths, _ = reverse_task(seed=decoder_cell.__len__())

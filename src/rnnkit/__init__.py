@@ -13,13 +13,24 @@ from ._lazy import lazy_exports
 if TYPE_CHECKING:
     from . import data, models, reference, training
     from ._version import __version__
-    from .cells import ElmanCell, GRUCell, LayerNormGRUCell, LayerNormLSTMCell, LSTMCell, RecurrentCell
+    from .cells import (
+        ElmanCell,
+        GRUCell,
+        LayerNormGRUCell,
+        LayerNormLSTMCell,
+        LSTMCell,
+        MinGRUCell,
+        MinLSTMCell,
+        RecurrentCell,
+    )
     from .layers import (
         GRU,
         LSTM,
         RNN,
         LayerNormGRU,
         LayerNormLSTM,
+        MinGRU,
+        MinLSTM,
         Recurrent,
         lengths_to_mask,
         reverse_padded,
@@ -37,6 +48,10 @@ __all__ = [
     "LayerNormGRUCell",
     "LayerNormLSTM",
     "LayerNormLSTMCell",
+    "MinGRU",
+    "MinGRUCell",
+    "MinLSTM",
+    "MinLSTMCell",
     "Recurrent",
     "RecurrentCell",
     "__version__",
@@ -60,12 +75,16 @@ _EXPORTS = {
     "LayerNormGRUCell": ".cells",
     "LayerNormLSTMCell": ".cells",
     "LSTMCell": ".cells",
+    "MinGRUCell": ".cells",
+    "MinLSTMCell": ".cells",
     "RecurrentCell": ".cells",
     "GRU": ".layers",
     "LSTM": ".layers",
     "RNN": ".layers",
     "LayerNormGRU": ".layers",
     "LayerNormLSTM": ".layers",
+    "MinGRU": ".layers",
+    "MinLSTM": ".layers",
     "Recurrent": ".layers",
     "lengths_to_mask": ".layers",
     "reverse_padded": ".layers",

@@ -5,7 +5,10 @@ from .elman import ElmanCell
 from .gru import GRUCell
 from .layernorm_gru import LayerNormGRUCell
 from .layernorm_lstm import LayerNormLSTMCell
+from .linear_recurrence import LinearRecurrenceCell
 from .lstm import LSTMCell
+from .mingru import MinGRUCell
+from .minlstm import MinLSTMCell
 
 __all__ = [
     "ElmanCell",
@@ -13,6 +16,9 @@ __all__ = [
     "LSTMCell",
     "LayerNormGRUCell",
     "LayerNormLSTMCell",
+    "LinearRecurrenceCell",
+    "MinGRUCell",
+    "MinLSTMCell",
     "RecurrentCell",
     "State",
     "xavier_uniform_",

@@ -4,7 +4,8 @@ from .errors import ArgumentTypeError, DtypeError, ShapeError
 from .fused import why_not
 from .masking import Padding, lengths_to_mask, padding_for, reverse_padded
 from .recurrent import Recurrent, run_over_time
-from .rnn import GRU, LSTM, RNN, LayerNormGRU, LayerNormLSTM
+from .rnn import GRU, LSTM, RNN, LayerNormGRU, LayerNormLSTM, MinGRU, MinLSTM
+from .scan import SCAN_METHODS, linear_recurrence, linear_scan, scan_over_time
 from .stacked import BACKENDS, RecurrentStack
 
 __all__ = [
@@ -16,6 +17,8 @@ __all__ = [
     "RNN",
     "LayerNormGRU",
     "LayerNormLSTM",
+    "MinGRU",
+    "MinLSTM",
     "Padding",
     "Recurrent",
     "RecurrentStack",
@@ -23,6 +26,10 @@ __all__ = [
     "lengths_to_mask",
     "padding_for",
     "reverse_padded",
+    "SCAN_METHODS",
+    "linear_recurrence",
+    "linear_scan",
     "run_over_time",
+    "scan_over_time",
     "why_not",
 ]

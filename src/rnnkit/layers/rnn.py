@@ -24,6 +24,8 @@ from ..cells.gru import GRUCell
 from ..cells.layernorm_gru import LayerNormGRUCell
 from ..cells.layernorm_lstm import LayerNormLSTMCell
 from ..cells.lstm import LSTMCell, check_proj_size
+from ..cells.mingru import MinGRUCell
+from ..cells.minlstm import MinLSTMCell
 from .stacked import RecurrentStack
 
 
@@ -174,3 +176,43 @@ class LayerNormGRU(RecurrentStack):
     """
 
     cell_class = LayerNormGRUCell
+
+
+class MinGRU(RecurrentStack):
+    """minGRU layers (Feng et al. 2024), computed by a scan (see :class:`~rnnkit.cells.MinGRUCell`).
+
+    No gate reads h_(t-1), so ``backend="auto"`` (or ``"scan"``) computes every step at once
+    (:mod:`rnnkit.layers.scan`); ``"loop"`` steps the same equations one by one, and ``step`` streams.
+    Parameters per layer-direction: ``weight_ih_l{k}`` ``(2H, D)``, ``bias_ih_l{k}`` ``(2H,)``.
+
+    Shapes:
+        as :class:`GRU`.
+
+    Example:
+        >>> import torch
+        >>> layer = MinGRU(4, 8, bidirectional=True)
+        >>> out, h_n = layer(torch.randn(3, 5, 4), lengths=torch.tensor([5, 2, 1]))
+        >>> tuple(out.shape), tuple(h_n.shape), layer.resolve_backend()
+        ((3, 5, 16), (2, 3, 8), 'scan')
+    """
+
+    cell_class = MinGRUCell
+
+
+class MinLSTM(RecurrentStack):
+    """minLSTM layers (Feng et al. 2024), computed by a scan (see :class:`~rnnkit.cells.MinLSTMCell`).
+
+    The state is h alone (no cell state), so ``state`` and ``h_n`` are single tensors, as a GRU's.
+    Parameters per layer-direction: ``weight_ih_l{k}`` ``(3H, D)``, ``bias_ih_l{k}`` ``(3H,)``.
+
+    Shapes:
+        as :class:`GRU`.
+
+    Example:
+        >>> import torch
+        >>> out, h_n = MinLSTM(4, 8, num_layers=2)(torch.randn(3, 5, 4))
+        >>> tuple(out.shape), tuple(h_n.shape)
+        ((3, 5, 8), (2, 3, 8))
+    """
+
+    cell_class = MinLSTMCell

@@ -10,15 +10,17 @@ from torch import Tensor, nn
 from torch.nn.utils.rnn import PackedSequence, pad_packed_sequence
 
 from ..cells.base import RecurrentCell, takes_h_mask
+from ..cells.linear_recurrence import LinearRecurrenceCell
 from . import fused
 from .errors import ShapeError
 from .masking import LengthsArg, Padding, pack_like, padding_for
 from .recurrent import run_over_time
+from .scan import SCAN_METHODS, scan_over_time
 from .stacking import run_stack
 from .validation import check_bool, check_count, check_probability, check_sequence, check_state
 from .weight_lists import WeightLists, flat_weight_names
 
-BACKENDS = ("auto", "fused", "loop")
+BACKENDS = ("auto", "fused", "loop", "scan")
 StateArg = Tensor | tuple[Tensor, ...]
 
 
@@ -41,9 +43,12 @@ class RecurrentStack(WeightLists):
     shapes raise errors that are both what torch.nn raises and what rnnkit raised (ValueError), see
     :mod:`rnnkit.layers.errors`.
 
-    Backends: ``"fused"`` runs PyTorch's fused kernels; ``"loop"`` steps the cell's equations in
-    Python (readable; the path for cells without a kernel and for recurrent dropout); ``"auto"``
-    takes ``"fused"`` whenever :func:`rnnkit.layers.fused.why_not` allows. All give the same results.
+    Backends: ``"fused"`` runs PyTorch's fused kernels; ``"scan"`` computes a linear-recurrence cell
+    (minGRU, minLSTM: :mod:`rnnkit.layers.scan`) over all steps at once; ``"loop"`` steps the cell's
+    equations in Python (readable; the path for cells without a kernel and for recurrent dropout);
+    ``"auto"`` takes ``"fused"`` whenever :func:`rnnkit.layers.fused.why_not` allows, else ``"scan"``
+    for the cells that have it, else ``"loop"``. All give the same results. ``scan_method`` says how
+    the scan solves the recurrence (:data:`rnnkit.layers.scan.SCAN_METHODS`; ``auto`` by device).
     """
 
     cell_class: ClassVar[type[RecurrentCell]]
@@ -60,6 +65,7 @@ class RecurrentStack(WeightLists):
         *,
         backend: str = "auto",
         recurrent_dropout: float = 0.0,
+        scan_method: str = "auto",
         device: torch.device | str | None = None,
         dtype: torch.dtype | None = None,
         **cell_options: object,
@@ -78,6 +84,9 @@ class RecurrentStack(WeightLists):
         )
         if backend not in BACKENDS:
             raise ValueError(f"{name}: backend must be one of {BACKENDS}, got {backend!r}.")
+        if scan_method not in SCAN_METHODS:
+            raise ValueError(f"{name}: scan_method must be one of {SCAN_METHODS}, got {scan_method!r}.")
+        self.scan_method = scan_method
         self.num_directions = 2 if bidirectional else 1
         # The cells hold the maths, not the parameters (a plain list keeps them out of state_dict).
         # Layer k > 0 reads both directions of layer k - 1: K * (its h_t's features).
@@ -113,6 +122,11 @@ class RecurrentStack(WeightLists):
         self.backend = backend
         if backend == "fused":
             self._require_fused(None)
+        if backend == "scan" and not self.scans:
+            raise ValueError(
+                f"{name}: backend='scan' needs a linear-recurrence cell (minGRU, minLSTM), and "
+                f"{self.cell_class.__name__} reads h_(t-1) in its gates. Use backend='auto' or 'loop'."
+            )
         self.reset_parameters()
 
     # -- parameters --------------------------------------------------------------------------------
@@ -195,13 +209,20 @@ class RecurrentStack(WeightLists):
                 f"Use backend='auto' (fused where possible, loop otherwise) or backend='loop'."
             )
 
+    @property
+    def scans(self) -> bool:
+        """Whether this layer's cell is a linear recurrence that the ``scan`` backend can run."""
+        return isinstance(self.cell, LinearRecurrenceCell)
+
     def resolve_backend(self, x: Tensor | None = None) -> str:
-        """``"fused"`` or ``"loop"``: what ``forward`` will run for this input."""
+        """``"fused"``, ``"scan"`` or ``"loop"``: what ``forward`` will run for this input."""
         if self.backend == "fused":
             self._require_fused(x)
             return "fused"
         if self.backend == "auto" and self.why_not_fused(x) is None:
             return "fused"
+        if self.backend in ("auto", "scan") and self.scans:
+            return "scan"
         return "loop"
 
     # -- forward -----------------------------------------------------------------------------------
@@ -274,8 +295,8 @@ class RecurrentStack(WeightLists):
         padding = padding_for(name, lengths, B, T, x.device)
         if padding is not None and padding.full:
             padding = None  # every sequence is full length: nothing to mask
-        mode = fused.kernel_mode(self.cell)
-        if self.resolve_backend(x) == "fused" and mode is not None:  # (fused implies a mode)
+        mode, backend = fused.kernel_mode(self.cell), self.resolve_backend(x)
+        if backend == "fused" and mode is not None:  # (fused implies a mode)
             out, final = fused.run_fused(
                 mode,
                 x,
@@ -288,20 +309,25 @@ class RecurrentStack(WeightLists):
                 bidirectional=self.bidirectional,
                 padding=padding,
             )
-        else:
-            out, final = self._run_loop(x, states, padding)
+        else:  # one step goes through the cell's own recur: the scan has nothing to parallelise
+            out, final = self._run_loop(x, states, padding, scan=backend == "scan" and T > 1)
         return out, (final[0] if len(final) == 1 else final)
 
     def _run_loop(
-        self, x: Tensor, states: tuple[Tensor, ...], padding: Padding | None
+        self, x: Tensor, states: tuple[Tensor, ...], padding: Padding | None, scan: bool = False
     ) -> tuple[Tensor, tuple[Tensor, ...]]:
-        """Each layer-direction a cell stepped over time, in :func:`~rnnkit.layers.stacking.run_stack`."""
+        """Each layer-direction a cell stepped over time (or scanned, with ``scan``), in
+        :func:`~rnnkit.layers.stacking.run_stack`."""
         mask = None if padding is None else padding.mask  # (B, T)
 
         def run_direction(k: int, d: int, layer_input: Tensor) -> tuple[Tensor, tuple[Tensor, ...]]:
             cell, params = self._cells[k], self.layer_parameters(k, d)
             x_proj = cell.project_input(layer_input, params)  # (B, T, G*H)
             initial = tuple(s[k * self.num_directions + d] for s in states)  # each (B, H)
+            if scan and isinstance(cell, LinearRecurrenceCell):
+                return scan_over_time(
+                    cell, x_proj, initial, params, mask, d == 1, method=self.scan_method
+                )  # (B, T, H)
             h_mask = self._recurrent_dropout_mask(initial[0])
             return run_over_time(cell, x_proj, initial, params, mask, d == 1, h_mask)  # (B, T, H)
 

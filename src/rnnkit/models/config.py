@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-CELLS = ("rnn", "lstm", "gru", "layernorm_lstm", "layernorm_gru")
-BACKENDS = ("auto", "fused", "loop")
+CELLS = ("rnn", "lstm", "gru", "layernorm_lstm", "layernorm_gru", "mingru", "minlstm")
+BACKENDS = ("auto", "fused", "loop", "scan")
 POOLINGS = ("last", "mean", "max", "max_mean", "attention")
 
 
@@ -38,14 +38,15 @@ class RNNConfig:
     """The recurrent layers of a model.
 
     Attributes:
-        cell: one of ``rnn``, ``lstm``, ``gru``, ``layernorm_lstm``, ``layernorm_gru``.
+        cell: one of ``rnn``, ``lstm``, ``gru``, ``layernorm_lstm``, ``layernorm_gru``, ``mingru``,
+            ``minlstm`` (the last two computed by a parallel scan).
         hidden_size: H, units per direction.
         num_layers: L, stacked layers.
         bidirectional: K = 2 directions when True.
         dropout: between stacked layers (training only).
         recurrent_dropout: variational dropout on h_(t-1) (loop backend while training).
         nonlinearity: ``tanh`` or ``relu``, for ``cell="rnn"`` only.
-        backend: ``auto``, ``fused`` or ``loop``.
+        backend: ``auto``, ``fused``, ``loop`` or ``scan``.
     """
 
     cell: str = "lstm"

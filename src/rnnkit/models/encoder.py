@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from ..layers.rnn import GRU, LSTM, RNN, LayerNormGRU, LayerNormLSTM
+from ..layers.rnn import GRU, LSTM, RNN, LayerNormGRU, LayerNormLSTM, MinGRU, MinLSTM
 from ..layers.stacked import RecurrentStack
 from .config import RNNConfig as RNNConfig  # re-exported: callers import it from here
 
@@ -15,6 +15,8 @@ LAYERS_BY_CELL: dict[str, type[RecurrentStack]] = {
     "gru": GRU,
     "layernorm_lstm": LayerNormLSTM,
     "layernorm_gru": LayerNormGRU,
+    "mingru": MinGRU,
+    "minlstm": MinLSTM,
 }
 """The recurrent layer class for each ``RNNConfig.cell`` name."""
 
