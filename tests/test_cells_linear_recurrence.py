@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from rnnkit.cells import MinGRUCell, MinLSTMCell
-from rnnkit.cells.linear_recurrence import g, log_g
+from rnnkit.cells.linear_recurrence import LinearRecurrenceCell, g, log_g
 
 
 def np_sigmoid(x: np.ndarray) -> np.ndarray:
@@ -83,3 +83,49 @@ def test_scan_cells_have_only_input_weights(cell_cls):
         "bias_ih": (cell.num_gates * 5,),
     }
     assert [n for n, _ in cell_cls(3, 5, bias=False).named_parameters()] == ["weight_ih"]
+
+
+class DecayCell(LinearRecurrenceCell):
+    """A scan cell with no hand-written derivatives: a = σ(k_a), b = g(k_b) (the default vjp)."""
+
+    num_gates = 2
+
+    def coefficients(self, x_proj):
+        k_a, k_b = x_proj.chunk(2, dim=-1)
+        return torch.sigmoid(k_a), g(k_b)
+
+    def log_coefficients(self, x_proj):
+        k_a, k_b = x_proj.chunk(2, dim=-1)
+        return torch.nn.functional.logsigmoid(k_a), log_g(k_b)
+
+
+@pytest.mark.parametrize("cell_cls", [MinGRUCell, MinLSTMCell, DecayCell])
+def test_coefficient_vjp_equals_autograd_through_the_coefficients(cell_cls):
+    cell = cell_cls(2, 5).double()
+    x_proj = 4 * torch.randn(3, 6, cell.num_gates * 5, dtype=torch.float64, requires_grad=True)
+    grad_a, grad_b = torch.randn(2, 3, 6, 5, dtype=torch.float64)
+    a, b = cell.coefficients(x_proj)
+    (expected,) = torch.autograd.grad((a, b), x_proj, (grad_a, grad_b))
+    a2, b2, saved = cell.coefficients_and_saved(x_proj.detach())
+    torch.testing.assert_close(a2, a.detach(), rtol=1e-12, atol=1e-15)
+    torch.testing.assert_close(b2, b.detach(), rtol=1e-12, atol=1e-15)
+    torch.testing.assert_close(cell.coefficient_vjp(saved, grad_a, grad_b), expected, rtol=1e-10, atol=1e-12)
+
+
+def test_a_new_scan_cell_runs_on_the_scan_backend_with_the_default_vjp():
+    from rnnkit.layers import RecurrentStack
+
+    class DecayLayer(RecurrentStack):
+        cell_class = DecayCell
+
+    layer = DecayLayer(3, 4, bidirectional=True).double()
+    assert layer.resolve_backend() == "scan"
+    x = torch.randn(2, 5, 3, dtype=torch.float64, requires_grad=True)
+    lengths = torch.tensor([5, 3])
+    grads = {}
+    for backend in ("scan", "loop"):
+        layer.backend = backend
+        out, _ = layer(x, lengths=lengths)
+        grads[backend] = torch.autograd.grad(out.sin().sum(), (x, *layer.parameters()))
+    for mine, ref in zip(grads["scan"], grads["loop"], strict=True):
+        torch.testing.assert_close(mine, ref, rtol=1e-10, atol=1e-12)

@@ -73,6 +73,16 @@ def test_device_flag_without_cuda_creates_no_folder(tmp_path, capsys) -> None:
     assert not out.exists()
 
 
+@pytest.mark.parametrize("cell", ["mingru", "minlstm"])
+def test_a_recipe_trains_with_a_scan_cell(cell, tmp_path) -> None:
+    out = tmp_path / "run"
+    assert main([*QUICK_SINE, "--set", f"model.rnn.cell={cell}", "--out", str(out), "--quiet"]) == 0
+    config = json.loads((out / "config.json").read_text())
+    assert config["config"]["model"]["rnn"]["cell"] == cell
+    assert any(name.startswith("rnn.weight_ih_l0") for name in weights(out))
+    assert not any("weight_hh" in name for name in weights(out))
+
+
 def test_the_same_command_twice_gives_the_same_weights(tmp_path) -> None:
     for name in ("a", "b"):
         assert main([*QUICK_SINE, "--out", str(tmp_path / name)]) == 0

@@ -32,6 +32,18 @@ def g(x: Tensor) -> Tensor:
     return F.relu(x) + torch.sigmoid(x.clamp(max=0.0))
 
 
+def g_derivative(x: Tensor, g_x: Tensor) -> Tensor:
+    """``g'(x)`` given ``g(x)``: 1 for ``x >= 0``, else ``σ'(x) = g(x)(1 - g(x))`` (there g is σ).
+
+    Example:
+        >>> x = torch.tensor([-1.0, 2.0])
+        >>> s = torch.sigmoid(x[0])
+        >>> bool(torch.allclose(g_derivative(x, g(x)), torch.stack([s * (1 - s), torch.tensor(1.0)])))
+        True
+    """
+    return torch.where(x >= 0, 1.0, g_x * (1.0 - g_x))
+
+
 def log_g(x: Tensor) -> Tensor:
     """``log g(x)``, computed without forming g: ``log(x + 1/2)`` or ``logsigmoid(x)`` (= log σ(x)).
 
@@ -76,6 +88,22 @@ class LinearRecurrenceCell(RecurrentCell):
     def coefficients(self, x_proj: Tensor) -> tuple[Tensor, Tensor]:
         """``(a, b)``, each ``(..., H)``, from the projected input ``(..., G*H)``."""
         raise NotImplementedError(f"{type(self).__name__} must implement coefficients(x_proj).")
+
+    def coefficients_and_saved(self, x_proj: Tensor) -> tuple[Tensor, Tensor, tuple[Tensor, ...]]:
+        """``(a, b)`` and what :meth:`coefficient_vjp` needs, for the hand-written backward of the
+        ``sequential`` scan. The default saves ``x_proj``, and the vjp recomputes through autograd."""
+        a, b = self.coefficients(x_proj)
+        return a, b, (x_proj,)
+
+    def coefficient_vjp(self, saved: tuple[Tensor, ...], grad_a: Tensor, grad_b: Tensor) -> Tensor:
+        """``∂L/∂x_proj`` ``(..., G*H)`` from ``∂L/∂a`` and ``∂L/∂b``; by default autograd through
+        :meth:`coefficients` (a subclass writes its derivatives out to save that second pass)."""
+        (x_proj,) = saved
+        with torch.enable_grad():
+            x = x_proj.detach().requires_grad_()
+            a, b = self.coefficients(x)
+            (grad,) = torch.autograd.grad((a, b), x, (grad_a, grad_b))
+        return grad
 
     def log_coefficients(self, x_proj: Tensor) -> tuple[Tensor, Tensor]:
         """``(log a, log b)``, each ``(..., H)``, computed stably (no log of a rounded-off zero)."""

@@ -6,7 +6,7 @@ import torch
 from torch import Tensor
 from torch.nn import functional as F
 
-from .linear_recurrence import LinearRecurrenceCell, g, log_g
+from .linear_recurrence import LinearRecurrenceCell, g, g_derivative, log_g
 
 
 class MinGRUCell(LinearRecurrenceCell):
@@ -40,6 +40,20 @@ class MinGRUCell(LinearRecurrenceCell):
     def coefficients(self, x_proj: Tensor) -> tuple[Tensor, Tensor]:
         k_z, k_h = x_proj.chunk(2, dim=-1)  # (..., H) each
         return torch.sigmoid(-k_z), torch.sigmoid(k_z) * g(k_h)  # 1 - σ(k) = σ(-k)
+
+    def coefficients_and_saved(self, x_proj: Tensor) -> tuple[Tensor, Tensor, tuple[Tensor, ...]]:
+        k_z, k_h = x_proj.chunk(2, dim=-1)
+        z, h_tilde = torch.sigmoid(k_z), g(k_h)
+        return 1.0 - z, z * h_tilde, (z, h_tilde, k_h)
+
+    def coefficient_vjp(self, saved: tuple[Tensor, ...], grad_a: Tensor, grad_b: Tensor) -> Tensor:
+        """``∂k_z = (∂b h~ - ∂a) z (1 - z)``, ``∂k_h = ∂b z g'(k_h)``."""
+        z, h_tilde, k_h = saved
+        grad = torch.empty(*z.shape[:-1], 2 * z.shape[-1], dtype=z.dtype, device=z.device)  # (..., 2H)
+        grad_z, grad_h = grad.chunk(2, dim=-1)
+        torch.mul(torch.addcmul(-grad_a, grad_b, h_tilde), z * (1.0 - z), out=grad_z)
+        torch.mul(grad_b * z, g_derivative(k_h, h_tilde), out=grad_h)
+        return grad
 
     def log_coefficients(self, x_proj: Tensor) -> tuple[Tensor, Tensor]:
         k_z, k_h = x_proj.chunk(2, dim=-1)

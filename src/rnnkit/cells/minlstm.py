@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import torch
 from torch import Tensor
 from torch.nn import functional as F
 
-from .linear_recurrence import LinearRecurrenceCell, g, log_g
+from .linear_recurrence import LinearRecurrenceCell, g, g_derivative, log_g
 
 
 class MinLSTMCell(LinearRecurrenceCell):
@@ -43,6 +44,25 @@ class MinLSTMCell(LinearRecurrenceCell):
         f, i = k_f.sigmoid(), k_i.sigmoid()
         total = f + i
         return f / total, i / total * g(k_h)
+
+    def coefficients_and_saved(self, x_proj: Tensor) -> tuple[Tensor, Tensor, tuple[Tensor, ...]]:
+        k_f, k_i, k_h = x_proj.chunk(3, dim=-1)
+        f, i, h_tilde = k_f.sigmoid(), k_i.sigmoid(), g(k_h)
+        total = f + i
+        f_norm, i_norm = f / total, i / total
+        return f_norm, i_norm * h_tilde, (f, i, f_norm, i_norm, h_tilde, k_h)
+
+    def coefficient_vjp(self, saved: tuple[Tensor, ...], grad_a: Tensor, grad_b: Tensor) -> Tensor:
+        """With ``q = ∂a - ∂b h~`` (a = f', b = i' h~) and ``f i / (f + i)^2 = f' i'``:
+        ``∂k_f = q f' i' (1 - f)``, ``∂k_i = -q f' i' (1 - i)``, ``∂k_h = ∂b i' g'(k_h)``."""
+        f, i, f_norm, i_norm, h_tilde, k_h = saved
+        grad = torch.empty(*f.shape[:-1], 3 * f.shape[-1], dtype=f.dtype, device=f.device)  # (..., 3H)
+        grad_f, grad_i, grad_h = grad.chunk(3, dim=-1)
+        q_scaled = torch.addcmul(grad_a, grad_b, h_tilde, value=-1.0).mul_(f_norm * i_norm)  # (..., H)
+        torch.mul(q_scaled, 1.0 - f, out=grad_f)
+        torch.mul(q_scaled, i - 1.0, out=grad_i)
+        torch.mul(grad_b * i_norm, g_derivative(k_h, h_tilde), out=grad_h)
+        return grad
 
     def log_coefficients(self, x_proj: Tensor) -> tuple[Tensor, Tensor]:
         k_f, k_i, k_h = x_proj.chunk(3, dim=-1)

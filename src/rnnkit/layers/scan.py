@@ -16,7 +16,8 @@ gradients (tests), chosen per device by measurement (``docs/benchmarks.md``):
     scan cells make sure of it); the initial state is *not* taken to log space but added through its
     own term, so any ``h_0``, negative entries included, gives what the sequential loop gives.
 
-``sequential``, hand-written backpropagation through the recurrence (:class:`LinearRecurrence`)::
+``sequential``, hand-written backpropagation through the recurrence (:class:`CellRecurrence`, with the
+cell's own derivatives of its gates; :class:`LinearRecurrence` for given coefficients)::
 
     forward   h_t = a_t ⊙ h_{t-1} + b_t                       one fused multiply-add per step
     backward  g_t = ∂L/∂h_t + a_{t+1} ⊙ g_{t+1}               the same recurrence, reversed in time
@@ -35,6 +36,7 @@ from typing import Any
 
 import torch
 from torch import Tensor
+from torch.autograd.function import once_differentiable
 
 from ..cells.base import Params, State
 from ..cells.linear_recurrence import LinearRecurrenceCell
@@ -62,33 +64,43 @@ def linear_scan(log_a: Tensor, log_b: Tensor, h0: Tensor) -> Tensor:
     return torch.exp(log_prefix) * h0.unsqueeze(1) + inputs  # (B, T, H)
 
 
-class LinearRecurrence(torch.autograd.Function):
-    """``h_t = a_t ⊙ h_{t-1} + b_t`` stepped in time with the hand-written backward of the module
-    docstring (the ``sequential`` method): a, b ``(B, T, H)``, h0 ``(B, H)`` -> h ``(B, T, H)``.
+def _recur(a: Tensor, b: Tensor, h0: Tensor) -> Tensor:
+    """``h_t = a_t ⊙ h_{t-1} + b_t`` stepped in time, each step one ``addcmul`` into its ``(B, H)``
+    slice of the batch-first output (strided views, no transposed copies): ``(B, T, H)``."""
+    h = torch.empty_like(b)  # (B, T, H)
+    previous = h0
+    for t in range(a.shape[1]):
+        previous = torch.addcmul(b[:, t], a[:, t], previous, out=h[:, t])
+    return h
 
-    Each step reads and writes ``(B, H)`` slices of the batch-first tensors in place (strided views,
-    no transposed copies). Call it through :func:`linear_recurrence`."""
+
+def _recur_backward(a: Tensor, h: Tensor, h0: Tensor, grad_h: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+    """``(∂L/∂a, ∂L/∂b, ∂L/∂h_0)`` from ``∂L/∂h`` by the reverse recurrence of the module docstring."""
+    g = torch.empty_like(h)  # g_t = dL/dh_t through every later step, (B, T, H)
+    following = g[:, -1].copy_(grad_h[:, -1])
+    for t in range(a.shape[1] - 2, -1, -1):
+        following = torch.addcmul(grad_h[:, t], a[:, t + 1], following, out=g[:, t])
+    grad_a = torch.empty_like(a)  # g_t ⊙ h_{t-1}
+    torch.mul(g[:, 0], h0, out=grad_a[:, 0])
+    torch.mul(g[:, 1:], h[:, :-1], out=grad_a[:, 1:])
+    return grad_a, g, a[:, 0] * g[:, 0]
+
+
+class LinearRecurrence(torch.autograd.Function):
+    """``h_t = a_t ⊙ h_{t-1} + b_t`` with the hand-written backward of the module docstring:
+    a, b ``(B, T, H)``, h0 ``(B, H)`` -> h ``(B, T, H)``. Call it through :func:`linear_recurrence`."""
 
     @staticmethod
     def forward(ctx: Any, a: Tensor, b: Tensor, h0: Tensor) -> Tensor:
-        h = torch.empty_like(b)  # (B, T, H)
-        previous = h0
-        for t in range(a.shape[1]):
-            previous = torch.addcmul(b[:, t], a[:, t], previous, out=h[:, t])
+        h = _recur(a, b, h0)
         ctx.save_for_backward(a, h, h0)
         return h
 
     @staticmethod
+    @once_differentiable
     def backward(ctx: Any, grad_h: Tensor) -> tuple[Tensor, Tensor, Tensor]:
         a, h, h0 = ctx.saved_tensors
-        g = torch.empty_like(h)  # g_t = dL/dh_t through every later step, (B, T, H)
-        following = g[:, -1].copy_(grad_h[:, -1])
-        for t in range(a.shape[1] - 2, -1, -1):
-            following = torch.addcmul(grad_h[:, t], a[:, t + 1], following, out=g[:, t])
-        grad_a = torch.empty_like(a)  # g_t ⊙ h_{t-1}
-        torch.mul(g[:, 0], h0, out=grad_a[:, 0])
-        torch.mul(g[:, 1:], h[:, :-1], out=grad_a[:, 1:])
-        return grad_a, g, a[:, 0] * g[:, 0]
+        return _recur_backward(a, h, h0, grad_h)
 
 
 def linear_recurrence(a: Tensor, b: Tensor, h0: Tensor) -> Tensor:
@@ -104,6 +116,38 @@ def linear_recurrence(a: Tensor, b: Tensor, h0: Tensor) -> Tensor:
     """
     h: Tensor = LinearRecurrence.apply(a, b, h0)
     return h
+
+
+class CellRecurrence(torch.autograd.Function):
+    """A scan cell's coefficients and the recurrence in one node (the ``sequential`` method):
+    ``x_proj (B, T, G*H), h0 (B, H), padded (B, T, 1) or None, cell -> h (B, T, H)``.
+
+    The forward keeps what the cell's :meth:`~rnnkit.cells.LinearRecurrenceCell.coefficient_vjp`
+    needs and the states; the backward runs the reverse recurrence, then the cell's hand-written
+    derivatives of its coefficients, so no autograd graph is built for the element-wise gate maths."""
+
+    @staticmethod
+    def forward(
+        ctx: Any, x_proj: Tensor, h0: Tensor, padded: Tensor | None, cell: LinearRecurrenceCell
+    ) -> Tensor:
+        a, b, saved = cell.coefficients_and_saved(x_proj)  # (B, T, H) each
+        if padded is not None:  # a = 1, b = 0: carry the state
+            a, b = a.masked_fill(padded, 1.0), b.masked_fill(padded, 0.0)
+        h = _recur(a, b, h0)
+        ctx.cell, ctx.has_padding = cell, padded is not None
+        ctx.save_for_backward(a, h, h0, *(() if padded is None else (padded,)), *saved)
+        return h
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx: Any, grad_h: Tensor) -> tuple[Tensor, Tensor, None, None]:
+        a, h, h0, *rest = ctx.saved_tensors
+        padded = rest.pop(0) if ctx.has_padding else None
+        grad_a, grad_b, grad_h0 = _recur_backward(a, h, h0, grad_h)
+        if padded is not None:  # the constants filled in there have no inputs
+            grad_a.masked_fill_(padded, 0.0)
+            grad_b = grad_b.masked_fill_(padded, 0.0)
+        return ctx.cell.coefficient_vjp(tuple(rest), grad_a, grad_b), grad_h0, None, None
 
 
 def scan_over_time(
@@ -141,10 +185,7 @@ def scan_over_time(
             log_b = log_b.masked_fill(padded, -torch.inf)  # b = 0
         h = linear_scan(log_a, log_b, h0)  # (B, T, H)
     else:
-        a, b = cell.coefficients(x_proj)  # (B, T, H) each
-        if padded is not None:
-            a, b = a.masked_fill(padded, 1.0), b.masked_fill(padded, 0.0)
-        h = linear_recurrence(a, b, h0)  # (B, T, H)
+        h = CellRecurrence.apply(x_proj, h0, padded, cell)  # (B, T, H)
     final = h[:, -1]  # padding carried the last real state to the end
     if padded is not None:
         h = h.masked_fill(padded, 0.0)
