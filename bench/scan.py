@@ -12,6 +12,7 @@ What it measures:
     * ``minGRU log-scan``: the same layer with ``scan_method="log"`` (cumsum + logcumsumexp);
     * ``minLSTM scan``: ``rnnkit.MinLSTM``, ``backend="auto"``;
     * ``minGRU loop``: the same minGRU stepped one step at a time (``backend="loop"``, autograd);
+    * ``GRU loop``: rnnkit's GRU stepped in Python (``backend="loop"``), a sequential GRU without a kernel;
     * ``torch.nn.LSTM``: the fused sequential LSTM, for scale.
 
     FLOPs per token (forward; the backward costs about twice it): a GRU does ``2 * 3H(D + H)``, an
@@ -63,6 +64,7 @@ def contenders(D: int, H: int, device: torch.device) -> dict[str, nn.Module]:
         "minGRU log-scan": rnnkit.MinGRU(D, H, scan_method="log"),
         "minLSTM scan": rnnkit.MinLSTM(D, H),
         "minGRU loop": rnnkit.MinGRU(D, H, backend="loop"),
+        "GRU loop": rnnkit.GRU(D, H, backend="loop"),
         "torch.nn.LSTM": nn.LSTM(D, H, batch_first=True),
     }
 

@@ -20,6 +20,7 @@ def test_quick_run_prints_a_row_per_contender() -> None:
         "minGRU log-scan": "log",
         "minLSTM scan": "sequential",
         "minGRU loop": "loop",
+        "GRU loop": "loop",
         "torch.nn.LSTM": "fused",
         "torch.nn.GRU": "fused",
     }
