@@ -56,7 +56,7 @@ from layers import (  # noqa: E402 - bench/ is not a package
 import rnnkit  # noqa: E402
 
 
-def contenders(D: int, H: int, device: torch.device) -> dict[str, nn.Module]:
+def contenders(D: int, H: int) -> dict[str, nn.Module]:
     """The reference first, then each contender; all batch first."""
     return {
         "torch.nn.GRU": nn.GRU(D, H, batch_first=True),
@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---|---|---|---|---|---|")
     for T in args.times:
         torch.manual_seed(args.seed)
-        layers = {name: layer.to(device) for name, layer in contenders(D, H, device).items()}
+        layers = {name: layer.to(device) for name, layer in contenders(D, H).items()}
         x = torch.randn(B, T, D, device=device)  # (B, T, D)
 
         def forward(model: nn.Module, x: torch.Tensor = x) -> torch.Tensor:

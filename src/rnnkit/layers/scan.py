@@ -146,7 +146,7 @@ class CellRecurrence(torch.autograd.Function):
         grad_a, grad_b, grad_h0 = _recur_backward(a, h, h0, grad_h)
         if padded is not None:  # the constants filled in there have no inputs
             grad_a.masked_fill_(padded, 0.0)
-            grad_b = grad_b.masked_fill_(padded, 0.0)
+            grad_b.masked_fill_(padded, 0.0)
         return ctx.cell.coefficient_vjp(tuple(rest), grad_a, grad_b), grad_h0, None, None
 
 
