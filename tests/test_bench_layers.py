@@ -89,6 +89,7 @@ def test_quick_ragged_run_times_rnnkit_and_the_padded_kernel_against_packing(tmp
         ("gru", "infer", "rnnkit", "fused-packed"),
         ("lstm", "train", "rnnkit", "fused-packed"),
         ("lstm", "infer", "rnnkit", "fused-packed"),
+        *((cell, mode, "rnnkit-bptt", "bptt") for cell in ("gru", "lstm") for mode in ("train", "infer")),
         *((cell, mode, "padded", "torch.nn") for cell in ("gru", "lstm") for mode in ("train", "infer")),
     }
     for row in rows:

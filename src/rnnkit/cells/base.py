@@ -24,6 +24,19 @@ fourth parameter ``h_mask: Tensor | None = None`` and multiplies ``h_{t-1}`` by 
 products (not in the state it carries on). Layers pass ``h_mask=`` only when the mask is active, and
 refuse ``recurrent_dropout > 0`` for a cell whose ``recur`` has no ``h_mask`` (see
 :func:`takes_h_mask`).
+
+Hand-written backpropagation through time (the ``bptt`` backend, :mod:`rnnkit.layers.bptt`) is
+another optional extra. The layer does the recurrent product ``rec_t = W_hh h_in_{t-1}`` itself (plus
+``bptt_recurrent_bias`` when the cell names one) and the weight gradients of all steps in one matrix
+product; the cell gives the rest of its step and that part's derivatives:
+
+- ``bptt_step(x_proj_t, rec_t, state, params) -> (state_t, saved)``: ``recur``'s maths from the
+  recurrent product on, with what the backward needs;
+- ``bptt_step_backward(saved, d_state_t, params) -> StepGradients``: the gradients of that step.
+
+A cell has the backend only where the class that defines ``bptt_step`` also defines ``recur``, so a
+subclass that changes the equations does not inherit derivatives of the old ones (see
+:meth:`RecurrentCell.why_not_bptt`).
 """
 
 from __future__ import annotations
@@ -31,7 +44,7 @@ from __future__ import annotations
 import inspect
 import math
 from collections.abc import Callable, Mapping
-from typing import ClassVar, Protocol, TypeGuard
+from typing import ClassVar, NamedTuple, Protocol, TypeGuard
 
 import torch
 from torch import Tensor, nn
@@ -44,6 +57,29 @@ Params = Mapping[str, Tensor]
 
 Recurrence = Callable[[Tensor, State, Params], State]
 """``recur(x_proj_t, state, params) -> state``: one step, as every layer calls it."""
+
+Saved = tuple[Tensor, ...]
+"""What ``bptt_step`` keeps of one step for its backward."""
+
+
+class StepGradients(NamedTuple):
+    """The gradients of one step's loss with respect to its inputs, from ``bptt_step_backward``.
+
+    Fields:
+        x_proj: ``(B, G*H)``, with respect to the projected input ``x_proj_t``.
+        rec: ``(B, G*H)``, with respect to the recurrent product ``rec_t``; None when it equals
+            ``x_proj`` (cells whose step adds the two, Elman and LSTM).
+        state: with respect to ``state_{t-1}`` along the paths that do not go through ``rec_t``
+            (the LSTM's ``f_t ⊙ c_{t-1}``, the GRU's ``z_t ⊙ h_{t-1}``), one tensor per state entry
+            (None for zero: the Elman cell reads h_{t-1} only in the product).
+        params: with respect to the parameters the step reads itself (``bptt_step_parameters``),
+            summed over the batch.
+    """
+
+    x_proj: Tensor
+    rec: Tensor | None
+    state: tuple[Tensor | None, ...]
+    params: dict[str, Tensor]
 
 
 class MaskedRecurrence(Protocol):
@@ -158,6 +194,49 @@ class RecurrentCell(nn.Module):
             f"{type(self).__name__} must implement recur(x_proj_t, state, params) -> state."
         )
 
+    # -- hand-written BPTT (optional; see the module docstring) -------------------------------------
+
+    bptt_recurrent_bias: ClassVar[str | None] = None
+    """A bias the layer adds to the recurrent product, ``rec_t = W_hh h + b`` (the GRU's ``bias_hh``,
+    which the reset gate multiplies), or None."""
+
+    bptt_step_parameters: ClassVar[tuple[str, ...]] = ()
+    """The parameters ``bptt_step`` reads besides ``weight_hh`` and the recurrent bias (layer-norm
+    gains and shifts), whose gradients ``bptt_step_backward`` returns."""
+
+    def bptt_step(self, x_proj_t: Tensor, rec_t: Tensor, state: State, params: Params) -> tuple[State, Saved]:
+        """``recur``'s maths after the recurrent product: ``rec_t`` ``(B, G*H)`` is ``W_hh h_in_{t-1}``
+        (``+ b`` for :attr:`bptt_recurrent_bias`), ``h_in`` being h_{t-1} times any recurrent-dropout
+        mask. Returns ``state_t`` and what :meth:`bptt_step_backward` needs."""
+        raise NotImplementedError(f"{type(self).__name__} has no hand-written BPTT step.")
+
+    def bptt_step_backward(self, saved: Saved, d_state: State, params: Params) -> StepGradients:
+        """The derivatives of :meth:`bptt_step`: from ``d_state`` (``∂L/∂state_t``, one tensor per
+        state entry) to the gradients of its inputs (see :class:`StepGradients`)."""
+        raise NotImplementedError(f"{type(self).__name__} has no hand-written BPTT step.")
+
+    bptt_equations: ClassVar[tuple[str, ...]] = ("recur",)
+    """The methods that hold the step's equations, which ``bptt_step`` must be as new as."""
+
+    def why_not_bptt(self) -> str | None:
+        """Why the ``bptt`` backend cannot run this cell (None when it can): it has no
+        ``bptt_step``, or a subclass changed the equations (:attr:`bptt_equations`) below the class
+        that wrote their derivatives."""
+        name = type(self).__name__
+        steps_at = _defined_at(type(self), "bptt_step")
+        if steps_at is RecurrentCell:
+            return f"{name} has no hand-written BPTT step (bptt_step, bptt_step_backward)"
+        for method in (*self.bptt_equations, "bptt_step_backward"):
+            method_at = _defined_at(type(self), method)
+            if not issubclass(steps_at, method_at) or (
+                method_at is not steps_at and method.startswith("bptt")
+            ):
+                return (
+                    f"{name}.{method} comes from {method_at.__name__} but bptt_step from "
+                    f"{steps_at.__name__}, so the hand-written derivatives may not be those of its equations"
+                )
+        return None
+
     def initial_state(
         self, batch_size: int, *, dtype: torch.dtype | None = None, device: torch.device | None = None
     ) -> State:
@@ -207,6 +286,11 @@ class RecurrentCell(nn.Module):
 
     def extra_repr(self) -> str:
         return f"{self.input_size}, {self.hidden_size}, bias={self.bias}"
+
+
+def _defined_at(cls: type, attribute: str) -> type:
+    """The class of ``cls``'s MRO whose own namespace defines ``attribute``."""
+    return next(klass for klass in cls.__mro__ if attribute in vars(klass))
 
 
 def takes_h_mask(recur: Callable[..., State]) -> TypeGuard[MaskedRecurrence]:

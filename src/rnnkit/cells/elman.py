@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from torch import Tensor
 
-from .base import Params, RecurrentCell, State
+from .base import Params, RecurrentCell, Saved, State, StepGradients
 
 _NONLINEARITIES = ("tanh", "relu")
 
@@ -81,6 +81,23 @@ class ElmanCell(RecurrentCell):
         pre = x_proj_t.addmm(h_in, params["weight_hh"].t())  # (B, H)
         h_new = pre.tanh() if self.nonlinearity == "tanh" else pre.relu()
         return (h_new,)
+
+    def bptt_step(self, x_proj_t: Tensor, rec_t: Tensor, state: State, params: Params) -> tuple[State, Saved]:
+        """``h_t = act(x_proj_t + rec_t)``; keeps h_t (both derivatives are functions of it)."""
+        pre = x_proj_t + rec_t  # (B, H)
+        h_new = pre.tanh() if self.nonlinearity == "tanh" else pre.relu()
+        return (h_new,), (h_new,)
+
+    def bptt_step_backward(self, saved: Saved, d_state: State, params: Params) -> StepGradients:
+        """``∂L/∂pre = ∂L/∂h_t ⊙ (1 - h_t²)`` (tanh) or ``⊙ [h_t > 0]`` (relu); h_{t-1} is read
+        only through ``rec_t``."""
+        (h_new,) = saved
+        (d_h,) = d_state
+        if self.nonlinearity == "tanh":
+            d_pre = d_h - d_h * h_new * h_new
+        else:
+            d_pre = d_h * (h_new > 0)
+        return StepGradients(d_pre, None, (None,), {})
 
     def extra_repr(self) -> str:
         return super().extra_repr() + f", nonlinearity={self.nonlinearity!r}"

@@ -6,8 +6,8 @@ import torch
 from torch import Tensor
 from torch.nn import functional as F
 
-from .base import Params
-from .gru import GRUCell
+from .base import Params, Saved, State, StepGradients
+from .gru import GRUCell, gru_gates_backward, gru_gates_saved
 
 
 class LayerNormGRUCell(GRUCell):
@@ -69,3 +69,35 @@ class LayerNormGRUCell(GRUCell):
             h_proj, h_proj.shape[-1:], params["ln_hh_weight"], params["ln_hh_bias"], self.eps
         )
         return h_proj + (params["bias_hh"] if "bias_hh" in params else 0.0)
+
+    bptt_recurrent_bias = None  # b_h is added after LN_hh, in the step
+    bptt_step_parameters = ("ln_hh_weight", "ln_hh_bias", "bias_hh")
+
+    def bptt_step(self, x_proj_t: Tensor, rec_t: Tensor, state: State, params: Params) -> tuple[State, Saved]:
+        """:meth:`project_hidden` from ``rec_t = W_h h_in`` on, then the GRU's gates."""
+        h_proj, rec_mean, rec_rstd = torch.ops.aten.native_layer_norm(
+            rec_t, [3 * self.hidden_size], params["ln_hh_weight"], params["ln_hh_bias"], self.eps
+        )
+        if "bias_hh" in params:
+            h_proj = h_proj + params["bias_hh"]
+        new_state, saved = gru_gates_saved(x_proj_t, h_proj, state[0])
+        return new_state, (*saved, rec_t, rec_mean, rec_rstd)
+
+    def bptt_step_backward(self, saved: Saved, d_state: State, params: Params) -> StepGradients:
+        """The GRU's derivatives, then layer norm's (ATen's ``native_layer_norm_backward``)."""
+        *gate_saved, rec_t, rec_mean, rec_rstd = saved
+        d_x_proj, d_h_proj, d_h_prev = gru_gates_backward(tuple(gate_saved), d_state[0])
+        d_rec, d_weight, d_bias = torch.ops.aten.native_layer_norm_backward(
+            d_h_proj,
+            rec_t,
+            [3 * self.hidden_size],
+            rec_mean,
+            rec_rstd,
+            params["ln_hh_weight"],
+            params["ln_hh_bias"],
+            [True, True, True],
+        )
+        grads = {"ln_hh_weight": d_weight, "ln_hh_bias": d_bias}
+        if "bias_hh" in params:
+            grads["bias_hh"] = d_h_proj.sum(dim=0)
+        return StepGradients(d_x_proj, d_rec, (d_h_prev,), grads)

@@ -8,8 +8,8 @@ import torch
 from torch import Tensor
 from torch.nn import functional as F
 
-from .base import Params, State
-from .lstm import LSTMCell
+from .base import Params, Saved, State, StepGradients
+from .lstm import LSTMCell, activated_gate, lstm_activations, lstm_cell_state, lstm_gates_backward
 
 
 class LayerNormLSTMCell(LSTMCell):
@@ -100,3 +100,57 @@ class LayerNormLSTMCell(LSTMCell):
         )
         h_new = o.sigmoid() * c_norm.tanh()
         return (h_new, c_new)
+
+    bptt_step_parameters = ("ln_hh_weight", "ln_hh_bias", "ln_cell_weight", "ln_cell_bias")
+
+    def bptt_step(self, x_proj_t: Tensor, rec_t: Tensor, state: State, params: Params) -> tuple[State, Saved]:
+        """:meth:`recur` from ``rec_t = W_h h_in`` on, keeping both normalisations' statistics."""
+        H = self.hidden_size
+        rec_norm, rec_mean, rec_rstd = torch.ops.aten.native_layer_norm(
+            rec_t, [4 * H], params["ln_hh_weight"], params["ln_hh_bias"], self.eps
+        )
+        activated = lstm_activations(x_proj_t + rec_norm)  # (B, 4H)
+        c_new = lstm_cell_state(activated, state[1])
+        c_norm, c_mean, c_rstd = torch.ops.aten.native_layer_norm(
+            c_new, [H], params["ln_cell_weight"], params["ln_cell_bias"], self.eps
+        )
+        tanh_c = c_norm.tanh()
+        h_new = activated_gate(activated, 3) * tanh_c
+        saved = (activated, state[1], tanh_c, rec_t, rec_mean, rec_rstd, c_new, c_mean, c_rstd)
+        return (h_new, c_new), saved
+
+    def bptt_step_backward(self, saved: Saved, d_state: State, params: Params) -> StepGradients:
+        """The LSTM's derivatives with LN_cell between c_t and the tanh, and LN_hh between ``rec_t``
+        and the gates (layer norm's own backward, ATen's ``native_layer_norm_backward``)."""
+        activated, c_prev, tanh_c, rec_t, rec_mean, rec_rstd, c_new, c_mean, c_rstd = saved
+        d_h, d_c = d_state
+        H = self.hidden_size
+        d_c_norm = d_h * activated_gate(activated, 3) * (1.0 - tanh_c * tanh_c)
+        d_c_new, d_cell_weight, d_cell_bias = torch.ops.aten.native_layer_norm_backward(
+            d_c_norm,
+            c_new,
+            [H],
+            c_mean,
+            c_rstd,
+            params["ln_cell_weight"],
+            params["ln_cell_bias"],
+            [True, True, True],
+        )
+        d_gates, d_c_prev = lstm_gates_backward(activated, c_prev, d_c + d_c_new, d_h * tanh_c)
+        d_rec, d_hh_weight, d_hh_bias = torch.ops.aten.native_layer_norm_backward(
+            d_gates,
+            rec_t,
+            [4 * H],
+            rec_mean,
+            rec_rstd,
+            params["ln_hh_weight"],
+            params["ln_hh_bias"],
+            [True, True, True],
+        )
+        grads = {
+            "ln_hh_weight": d_hh_weight,
+            "ln_hh_bias": d_hh_bias,
+            "ln_cell_weight": d_cell_weight,
+            "ln_cell_bias": d_cell_bias,
+        }
+        return StepGradients(d_gates, d_rec, (None, d_c_prev), grads)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from .base import Params, RecurrentCell, State, xavier_uniform_
+from ..kernels import usable
+from .base import Params, RecurrentCell, Saved, State, StepGradients, xavier_uniform_
 
 
 class LSTMCell(RecurrentCell):
@@ -118,9 +119,79 @@ class LSTMCell(RecurrentCell):
             h_new = h_new.mm(params["weight_hr"].t())  # (B, P)
         return (h_new, c_new)
 
+    def bptt_step(self, x_proj_t: Tensor, rec_t: Tensor, state: State, params: Params) -> tuple[State, Saved]:
+        """The gates from ``x_proj_t + rec_t`` on (no projection: :meth:`why_not_bptt`)."""
+        kernels = usable(x_proj_t, rec_t, state[1])
+        if kernels is not None:  # the same maths in one compiled pass (rnnkit.kernels)
+            h_new, c_new, activated, tanh_c = kernels.lstm_step_forward(x_proj_t, rec_t, state[1])
+            return (h_new, c_new), (activated, state[1], tanh_c)
+        gates = x_proj_t + rec_t  # (B, 4H)
+        activated = lstm_activations(gates)
+        c_new = lstm_cell_state(activated, state[1])
+        tanh_c = c_new.tanh()
+        h_new = activated_gate(activated, 3) * tanh_c  # (B, H)
+        return (h_new, c_new), (activated, state[1], tanh_c)
+
+    def bptt_step_backward(self, saved: Saved, d_state: State, params: Params) -> StepGradients:
+        """``∂c_t += ∂h_t ⊙ o ⊙ (1 - tanh²c_t)``, ``∂o = ∂h_t ⊙ tanh c_t``, then
+        :func:`lstm_gates_backward`; the gates' gradient is both x_proj_t's and rec_t's."""
+        activated, c_prev, tanh_c = saved
+        d_h, d_c = d_state
+        kernels = usable(activated, c_prev, tanh_c, d_h, d_c)
+        if kernels is not None:
+            d_gates, d_c_prev = kernels.lstm_step_backward(activated, c_prev, tanh_c, d_h, d_c)
+            return StepGradients(d_gates, None, (None, d_c_prev), {})
+        d_c_total = d_c + d_h * activated_gate(activated, 3) * (1.0 - tanh_c * tanh_c)
+        d_gates, d_c_prev = lstm_gates_backward(activated, c_prev, d_c_total, d_h * tanh_c)
+        return StepGradients(d_gates, None, (None, d_c_prev), {})
+
+    def why_not_bptt(self) -> str | None:
+        if self.proj_size:
+            return f"proj_size={self.proj_size}: the hand-written BPTT has no projection of h_t"
+        return super().why_not_bptt()
+
     def extra_repr(self) -> str:
         extra = f", forget_bias={self.forget_bias}" if self.forget_bias else ""
         return super().extra_repr() + extra + (f", proj_size={self.proj_size}" if self.proj_size else "")
+
+
+def lstm_activations(gates: Tensor) -> Tensor:
+    """``[σ(i); σ(f); tanh(g); σ(o)]`` from the pre-activations ``(B, 4H)``, in one tensor."""
+    H = gates.shape[1] // 4
+    activated = gates.sigmoid()
+    activated[:, 2 * H : 3 * H] = gates[:, 2 * H : 3 * H].tanh()
+    return activated
+
+
+def activated_gate(activated: Tensor, index: int) -> Tensor:
+    """Gate ``index`` (0 i, 1 f, 2 g, 3 o) of :func:`lstm_activations`' result, ``(B, H)``."""
+    H = activated.shape[1] // 4
+    return activated[:, index * H : (index + 1) * H]
+
+
+def lstm_cell_state(activated: Tensor, c_prev: Tensor) -> Tensor:
+    """``c_t = f ⊙ c_{t-1} + i ⊙ g`` from :func:`lstm_activations`' result, ``(B, H)``."""
+    i, f, g, _ = activated.chunk(4, dim=1)  # (B, H) each
+    return torch.addcmul(f * c_prev, i, g)
+
+
+def lstm_gates_backward(
+    activated: Tensor, c_prev: Tensor, d_c_total: Tensor, d_o: Tensor
+) -> tuple[Tensor, Tensor]:
+    """From ``∂L/∂c_t`` (all paths: the next step's and h_t's) and ``∂L/∂o_t`` to the gate
+    pre-activations and ``∂L/∂c_{t-1}``::
+
+        ∂i = ∂c ⊙ g ⊙ i(1-i),  ∂f = ∂c ⊙ c_{t-1} ⊙ f(1-f),  ∂g = ∂c ⊙ i ⊙ (1-g²),  ∂o ⊙ o(1-o)
+        ∂c_{t-1} = ∂c ⊙ f
+
+    Shapes: activated ``(B, 4H)`` (:func:`lstm_activations`), the rest ``(B, H)``.
+    """
+    i, f, g, o = activated.chunk(4, dim=1)
+    d_activated = torch.cat((d_c_total * g, d_c_total * c_prev, d_c_total * i, d_o), dim=1)  # (B, 4H)
+    slope = activated - activated * activated  # σ' = σ(1-σ) on i, f, o
+    H = activated.shape[1] // 4
+    slope[:, 2 * H : 3 * H] = 1.0 - g * g  # tanh' on g
+    return d_activated * slope, d_c_total * f
 
 
 def check_proj_size(owner: str, proj_size: object, hidden_size: object) -> int:

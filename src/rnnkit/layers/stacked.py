@@ -11,7 +11,7 @@ from torch.nn.utils.rnn import PackedSequence, pad_packed_sequence
 
 from ..cells.base import RecurrentCell, takes_h_mask
 from ..cells.linear_recurrence import LinearRecurrenceCell
-from . import fused
+from . import bptt, fused
 from .errors import ShapeError
 from .masking import LengthsArg, Padding, pack_like, padding_for
 from .recurrent import run_over_time
@@ -20,7 +20,7 @@ from .stacking import run_stack
 from .validation import check_bool, check_count, check_probability, check_sequence, check_state
 from .weight_lists import WeightLists, flat_weight_names
 
-BACKENDS = ("auto", "fused", "loop", "scan")
+BACKENDS = ("auto", "bptt", "fused", "loop", "scan")
 StateArg = Tensor | tuple[Tensor, ...]
 
 
@@ -43,12 +43,15 @@ class RecurrentStack(WeightLists):
     shapes raise errors that are both what torch.nn raises and what rnnkit raised (ValueError), see
     :mod:`rnnkit.layers.errors`.
 
-    Backends: ``"fused"`` runs PyTorch's fused kernels; ``"scan"`` computes a linear-recurrence cell
-    (minGRU, minLSTM: :mod:`rnnkit.layers.scan`) over all steps at once; ``"loop"`` steps the cell's
-    equations in Python (readable; the path for cells without a kernel and for recurrent dropout);
-    ``"auto"`` takes ``"fused"`` whenever :func:`rnnkit.layers.fused.why_not` allows, else ``"scan"``
-    for the cells that have it, else ``"loop"``. All give the same results. ``scan_method`` says how
-    the scan solves the recurrence (:data:`rnnkit.layers.scan.SCAN_METHODS`; ``auto`` by device).
+    Backends: ``"fused"`` runs PyTorch's fused kernels; ``"bptt"`` runs each layer-direction as one
+    autograd node with the cell's hand-written derivatives (:mod:`rnnkit.layers.bptt`: Elman, LSTM,
+    GRU and the layer-norm cells, with lengths and recurrent dropout); ``"scan"`` computes a
+    linear-recurrence cell (minGRU, minLSTM: :mod:`rnnkit.layers.scan`) over all steps at once;
+    ``"loop"`` steps the cell's equations in Python under autograd (readable; the path for any new
+    cell). ``"auto"`` takes ``"fused"`` whenever :func:`rnnkit.layers.fused.why_not` allows, else
+    ``"scan"`` for the cells that have it, else ``"loop"``. All give the same results. ``scan_method``
+    says how the scan solves the recurrence (:data:`rnnkit.layers.scan.SCAN_METHODS`; ``auto`` by
+    device).
     """
 
     cell_class: ClassVar[type[RecurrentCell]]
@@ -122,6 +125,8 @@ class RecurrentStack(WeightLists):
         self.backend = backend
         if backend == "fused":
             self._require_fused(None)
+        if backend == "bptt":
+            self._require_bptt()
         if backend == "scan" and not self.scans:
             raise ValueError(
                 f"{name}: backend='scan' needs a linear-recurrence cell (minGRU, minLSTM), and "
@@ -209,20 +214,37 @@ class RecurrentStack(WeightLists):
                 f"Use backend='auto' (fused where possible, loop otherwise) or backend='loop'."
             )
 
+    def why_not_bptt(self) -> str | None:
+        """Why the hand-written BPTT (:mod:`rnnkit.layers.bptt`) cannot run this layer (None when it can)."""
+        return bptt.why_not(self.cell)
+
+    def _require_bptt(self) -> None:
+        reason = self.why_not_bptt()
+        if reason is not None:
+            raise ValueError(
+                f"{type(self).__name__}: backend='bptt' cannot run this configuration: {reason}. "
+                "Use backend='auto' or backend='loop'."
+            )
+
     @property
     def scans(self) -> bool:
         """Whether this layer's cell is a linear recurrence that the ``scan`` backend can run."""
         return isinstance(self.cell, LinearRecurrenceCell)
 
     def resolve_backend(self, x: Tensor | None = None) -> str:
-        """``"fused"``, ``"scan"`` or ``"loop"``: what ``forward`` will run for this input."""
+        """``"fused"``, ``"bptt"``, ``"scan"`` or ``"loop"``: what ``forward`` will run for this input."""
         if self.backend == "fused":
             self._require_fused(x)
             return "fused"
+        if self.backend == "bptt":
+            self._require_bptt()
+            return "bptt"
         if self.backend == "auto" and self.why_not_fused(x) is None:
             return "fused"
         if self.backend in ("auto", "scan") and self.scans:
             return "scan"
+        # auto does not take "bptt": on the 2-core CPU it measured no faster than the loop
+        # (docs/benchmarks.md, "Hand-written BPTT"), so the readable path stays the default there.
         return "loop"
 
     # -- forward -----------------------------------------------------------------------------------
@@ -310,25 +332,30 @@ class RecurrentStack(WeightLists):
                 padding=padding,
             )
         else:  # one step goes through the cell's own recur: the scan has nothing to parallelise
-            out, final = self._run_loop(x, states, padding, scan=backend == "scan" and T > 1)
+            out, final = self._run_loop(
+                x, states, padding, "loop" if backend == "scan" and T == 1 else backend
+            )
         return out, (final[0] if len(final) == 1 else final)
 
     def _run_loop(
-        self, x: Tensor, states: tuple[Tensor, ...], padding: Padding | None, scan: bool = False
+        self, x: Tensor, states: tuple[Tensor, ...], padding: Padding | None, backend: str = "loop"
     ) -> tuple[Tensor, tuple[Tensor, ...]]:
-        """Each layer-direction a cell stepped over time (or scanned, with ``scan``), in
-        :func:`~rnnkit.layers.stacking.run_stack`."""
+        """Each layer-direction a cell stepped over time (``loop``: autograd records every step;
+        ``bptt``: one node with the cell's hand-written derivatives; ``scan``: all steps at once),
+        in :func:`~rnnkit.layers.stacking.run_stack`."""
         mask = None if padding is None else padding.mask  # (B, T)
 
         def run_direction(k: int, d: int, layer_input: Tensor) -> tuple[Tensor, tuple[Tensor, ...]]:
             cell, params = self._cells[k], self.layer_parameters(k, d)
             x_proj = cell.project_input(layer_input, params)  # (B, T, G*H)
             initial = tuple(s[k * self.num_directions + d] for s in states)  # each (B, H)
-            if scan and isinstance(cell, LinearRecurrenceCell):
+            if backend == "scan" and isinstance(cell, LinearRecurrenceCell):
                 return scan_over_time(
                     cell, x_proj, initial, params, mask, d == 1, method=self.scan_method
                 )  # (B, T, H)
             h_mask = self._recurrent_dropout_mask(initial[0])
+            if backend == "bptt":
+                return bptt.bptt_over_time(cell, x_proj, initial, params, mask, d == 1, h_mask)
             return run_over_time(cell, x_proj, initial, params, mask, d == 1, h_mask)  # (B, T, H)
 
         return run_stack(

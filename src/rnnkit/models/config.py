@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 CELLS = ("rnn", "lstm", "gru", "layernorm_lstm", "layernorm_gru", "mingru", "minlstm")
-BACKENDS = ("auto", "fused", "loop", "scan")
+BACKENDS = ("auto", "bptt", "fused", "loop", "scan")
 POOLINGS = ("last", "mean", "max", "max_mean", "attention")
 
 
@@ -44,9 +44,9 @@ class RNNConfig:
         num_layers: L, stacked layers.
         bidirectional: K = 2 directions when True.
         dropout: between stacked layers (training only).
-        recurrent_dropout: variational dropout on h_(t-1) (loop backend while training).
+        recurrent_dropout: variational dropout on h_(t-1) (the bptt backend while training).
         nonlinearity: ``tanh`` or ``relu``, for ``cell="rnn"`` only.
-        backend: ``auto``, ``fused``, ``loop`` or ``scan``.
+        backend: ``auto``, ``bptt``, ``fused``, ``loop`` or ``scan`` (:class:`rnnkit.layers.RecurrentStack`).
     """
 
     cell: str = "lstm"
