@@ -92,7 +92,7 @@ class _BPTT(torch.autograd.Function):
     ) -> tuple[Tensor, ...]:
         state: State = tensors[:num_states]
         params = dict(zip(names, tensors[num_states:], strict=True))
-        weight_hh = params["weight_hh"]  # (G*H, H)
+        weight_t = params["weight_hh"].t()  # (H, G*H), a view made once, not per step
         bias = params.get(cell.bptt_recurrent_bias) if cell.bptt_recurrent_bias else None
         T = x_proj.shape[1]
         steps = range(T - 1, -1, -1) if reverse else range(T)
@@ -103,7 +103,7 @@ class _BPTT(torch.autograd.Function):
         saved: list[Saved] = [()] * T
         for t in steps:
             h_in = state[0] if h_mask is None else state[0] * h_mask
-            rec = h_in.mm(weight_hh.t()) if bias is None else torch.addmm(bias, h_in, weight_hh.t())
+            rec = h_in.mm(weight_t) if bias is None else torch.addmm(bias, h_in, weight_t)
             new_state, saved_t = cell.bptt_step(x_proj[:, t], rec, state, params)
             if real_steps is None:
                 state = new_state

@@ -243,8 +243,8 @@ class RecurrentStack(WeightLists):
             return "fused"
         if self.backend in ("auto", "scan") and self.scans:
             return "scan"
-        # auto does not take "bptt": on the 2-core CPU it measured no faster than the loop
-        # (docs/benchmarks.md, "Hand-written BPTT"), so the readable path stays the default there.
+        # auto does not take "bptt" yet: backends are chosen by measurement, and bptt has only been
+        # timed on a busy machine so far (docs/design.md, 2026-12-07), not on an idle one.
         return "loop"
 
     # -- forward -----------------------------------------------------------------------------------
